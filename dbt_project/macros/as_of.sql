@@ -1,0 +1,9 @@
+{#- The "as of" timestamp (UTC) every time-relative model uses: var('as_of'), else now. -#}
+{% macro as_of() -%}
+    {%- set value = var('as_of', none) -%}
+    {%- if value is none or value == '' -%}
+        cast(timezone('UTC', current_timestamp) as timestamp)
+    {%- else -%}
+        cast('{{ value }}' as timestamp)
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,1 @@
+"""Engagement Warehouse ingestion: generate sample dumps, land raw files in DuckDB."""

@@ -1,0 +1,97 @@
+"""Run dbt on the project with the committed profile, the warehouse path and the vars.
+
+dbt runs in a subprocess so that its environment (``EWH_WAREHOUSE``) is explicit per call
+and no global state leaks between runs (tests build several warehouses in one process).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingestion.config import dbt_project_dir
+
+
+class DbtError(RuntimeError):
+    """dbt exited non-zero; the message carries the tail of its output."""
+
+
+@dataclass(frozen=True)
+class DbtResult:
+    returncode: int
+    output: str
+    run_results: dict | None
+
+    def counts(self) -> dict[str, int]:
+        """Counts of node results by resource type and status, e.g. {'model:success': 12}."""
+        out: dict[str, int] = {}
+        for r in (self.run_results or {}).get("results", []):
+            kind = r["unique_id"].split(".")[0]
+            key = f"{kind}:{r['status']}"
+            out[key] = out.get(key, 0) + 1
+        return out
+
+
+def dbt_vars(as_of: str | None = None, extra: dict | None = None) -> dict:
+    values: dict = dict(extra or {})
+    if as_of:
+        values["as_of"] = as_of
+    return values
+
+
+def run_dbt(
+    args: Sequence[str],
+    *,
+    warehouse: str | Path,
+    as_of: str | None = None,
+    vars: dict | None = None,
+    check: bool = True,
+    stream_output: bool = False,
+    project_dir: Path | None = None,
+    target_path: Path | None = None,
+) -> DbtResult:
+    """Run ``dbt <args>`` against ``warehouse`` and return its output and run results.
+
+    ``as_of`` sets the dbt var of the same name; ``vars`` adds more vars.
+    With ``check`` a non-zero exit raises :class:`DbtError`. ``target_path`` moves dbt's
+    ``target/`` and logs (tests give each warehouse its own, so runs never share artifacts).
+    """
+    project = (project_dir or dbt_project_dir()).resolve()
+    env = dict(os.environ)
+    env["EWH_WAREHOUSE"] = str(Path(warehouse).resolve())
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    cmd = [
+        sys.executable,
+        "-m",
+        "dbt.cli.main",
+        *args,
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+    ]
+    target = Path(target_path).resolve() if target_path else project / "target"
+    if target_path:
+        cmd += ["--target-path", str(target), "--log-path", str(target / "logs")]
+    all_vars = dbt_vars(as_of, vars)
+    if all_vars:
+        cmd += ["--vars", json.dumps(all_vars)]
+    results_path = target / "run_results.json"
+    results_path.unlink(missing_ok=True)
+    if stream_output:
+        proc = subprocess.run(cmd, env=env, cwd=project, text=True)
+        output = ""
+    else:
+        proc = subprocess.run(cmd, env=env, cwd=project, text=True, capture_output=True)
+        output = proc.stdout + proc.stderr
+    run_results = json.loads(results_path.read_text()) if results_path.exists() else None
+    result = DbtResult(proc.returncode, output, run_results)
+    if check and proc.returncode != 0:
+        tail = "\n".join(output.splitlines()[-60:])
+        raise DbtError(f"dbt {' '.join(args)} failed (exit {proc.returncode}).\n{tail}")
+    return result
