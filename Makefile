@@ -1,0 +1,40 @@
+# The commands the README names. Everything installs into .venv from pyproject.toml,
+# with transitive versions pinned by requirements.lock.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export EWH_WAREHOUSE ?= data/warehouse.duckdb
+export EWH_RAW_DIR   ?= data/raw
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: install demo test test-fast lint format ui bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the project with pinned dependencies
+
+demo: install  ## generate sample dumps, land them, dbt build, print a summary
+	$(BIN)/ewh demo
+
+test: install  ## the whole test suite (unit, dbt integration, orchestration)
+	$(BIN)/python -m pytest
+
+test-fast: install  ## tests that do not run dbt or Dagster
+	$(BIN)/python -m pytest -m "not dbt and not dagster"
+
+lint: install
+	$(BIN)/ruff check ingestion orchestration tests
+	$(BIN)/ruff format --check ingestion orchestration tests
+
+format: install
+	$(BIN)/ruff check --fix ingestion orchestration tests
+	$(BIN)/ruff format ingestion orchestration tests
+
+clean:
+	rm -rf data/raw data/*.duckdb data/*.duckdb.wal dbt_project/target dbt_project/logs .pytest_cache
