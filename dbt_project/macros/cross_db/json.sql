@@ -1,0 +1,92 @@
+{#-
+    JSON helpers. Raw tables keep nested objects as JSON (DuckDB `json`; a string on Spark).
+    `path` is a dotted path below the root, e.g. 'utc_time' or 'conversionEvent.value'.
+-#}
+
+{#- The value at `path` as text (SQL null when missing or JSON null). -#}
+{% macro json_text(json_column, path) -%}
+    {{ return(adapter.dispatch('json_text')(json_column, path)) }}
+{%- endmacro %}
+
+{% macro default__json_text(json_column, path) -%}
+    json_extract_string({{ json_column }}, '$.{{ path }}')
+{%- endmacro %}
+
+{% macro spark__json_text(json_column, path) -%}
+    get_json_object({{ json_column }}, '$.{{ path }}')
+{%- endmacro %}
+
+
+{#- The value at `path` as JSON (objects and arrays stay JSON). -#}
+{% macro json_value(json_column, path) -%}
+    {{ return(adapter.dispatch('json_value')(json_column, path)) }}
+{%- endmacro %}
+
+{% macro default__json_value(json_column, path) -%}
+    json_extract({{ json_column }}, '$.{{ path }}')
+{%- endmacro %}
+
+{% macro spark__json_value(json_column, path) -%}
+    get_json_object({{ json_column }}, '$.{{ path }}')
+{%- endmacro %}
+
+
+{#-
+    A JSON object built from (key, sql expression) pairs:
+    json_object([('tool_id', 'tool_id'), ('metadata', 'event_metadata')])
+-#}
+{% macro json_object(pairs) -%}
+    {{ return(adapter.dispatch('json_object')(pairs)) }}
+{%- endmacro %}
+
+{% macro default__json_object(pairs) -%}
+    json_object(
+        {%- for key, expression in pairs %}
+        '{{ key }}', {{ expression }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+{% macro spark__json_object(pairs) -%}
+    to_json(named_struct(
+        {%- for key, expression in pairs %}
+        '{{ key }}', {{ expression }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ))
+{%- endmacro %}
+
+
+{#-
+    FROM-clause fragment that turns a JSON array column into one row per element,
+    exposing `<element_alias>` (JSON) and `<index_alias>` (0-based position).
+    Use it right after the table it reads from:
+        from batches
+        {{ unnest_json_array('batches.events', 'event_json', 'event_index') }}
+-#}
+{% macro unnest_json_array(json_array, element_alias, index_alias) -%}
+    {{ return(adapter.dispatch('unnest_json_array')(json_array, element_alias, index_alias)) }}
+{%- endmacro %}
+
+{% macro default__unnest_json_array(json_array, element_alias, index_alias) -%}
+    cross join unnest(cast(json_extract({{ json_array }}, '$[*]') as json[]))
+        with ordinality as unnested_{{ element_alias }} ({{ element_alias }}, {{ index_alias }}_1)
+{%- endmacro %}
+
+{% macro spark__unnest_json_array(json_array, element_alias, index_alias) -%}
+    lateral view posexplode(from_json({{ json_array }}, 'array<string>'))
+        unnested_{{ element_alias }} as {{ index_alias }}, {{ element_alias }}
+{%- endmacro %}
+
+
+{#- The 0-based element position exposed by unnest_json_array (DuckDB's ordinality is 1-based). -#}
+{% macro unnested_index(element_alias, index_alias) -%}
+    {{ return(adapter.dispatch('unnested_index')(element_alias, index_alias)) }}
+{%- endmacro %}
+
+{% macro default__unnested_index(element_alias, index_alias) -%}
+    (unnested_{{ element_alias }}.{{ index_alias }}_1 - 1)
+{%- endmacro %}
+
+{% macro spark__unnested_index(element_alias, index_alias) -%}
+    unnested_{{ element_alias }}.{{ index_alias }}
+{%- endmacro %}

@@ -1,0 +1,65 @@
+with
+
+behavior_events as (
+
+    select * from {{ source('behavior', 'events') }}
+
+),
+
+events_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by id
+            order by _loaded_at, _file, _line
+        ) as landed_copy_number,
+        -- a soft delete is sticky: once any landed copy of an id carries deleted_at, the id goes
+        max(case when deleted_at is not null then 1 else 0 end) over (
+            partition by id
+        ) as has_deleted_copy
+    from behavior_events
+
+),
+
+kept_events as (
+
+    select * from events_ranked
+    where landed_copy_number = 1
+      and has_deleted_copy = 0
+
+),
+
+final as (
+
+    select
+        id as event_id,
+        customer_id,
+        session_id,
+        event_type,
+        {{ adapter.quote('timestamp') }} as occurred_at,
+        tool_id,
+        tool_section,
+        business_impact,
+        competency_area,
+        current_arr,
+        target_arr,
+        growth_stage,
+        event_metadata,
+        session_duration as session_duration_ms,
+        session_duration / 1000.0 as session_duration_seconds,
+        time_on_page as time_on_page_ms,
+        time_on_page / 1000.0 as time_on_page_seconds,
+        coalesce(retention_days, {{ var('behavior_default_retention_days') }}) as retention_days,
+        coalesce(anonymized, false) as is_anonymized,
+        ip_address,
+        user_agent,
+        referrer,
+        _file,
+        _line,
+        _loaded_at
+    from kept_events
+
+)
+
+select * from final

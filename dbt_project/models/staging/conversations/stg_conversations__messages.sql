@@ -1,0 +1,89 @@
+with
+
+conversations as (
+
+    select * from {{ source('conversations', 'conversations') }}
+
+),
+
+conversations_ranked as (
+
+    -- the same conversation dedupe as stg_conversations__conversations
+    select
+        *,
+        row_number() over (
+            partition by conversationId
+            order by _loaded_at, _file, _line
+        ) as landed_copy_number
+    from conversations
+
+),
+
+first_landed_conversations as (
+
+    select * from conversations_ranked
+    where landed_copy_number = 1
+
+),
+
+conversation_messages as (
+
+    -- one row per element of messages[]
+    select
+        first_landed_conversations.conversationId as conversation_id,
+        {{ unnested_index('message_json', 'message_index') }} as message_index,
+        message_json,
+        first_landed_conversations._file,
+        first_landed_conversations._line,
+        first_landed_conversations._loaded_at
+    from first_landed_conversations
+    {{ unnest_json_array('first_landed_conversations.messages', 'message_json', 'message_index') }}
+
+),
+
+parsed as (
+
+    select
+        {{ json_text('message_json', 'message_id') }} as message_id,
+        conversation_id,
+        message_index,
+        {{ json_text('message_json', 'sender') }} as sender,
+        {{ parse_utc_timestamp(json_text('message_json', 'sent_at')) }} as sent_at,
+        {{ try_cast(json_text('message_json', 'chars'), 'integer') }} as char_count,
+        _file,
+        _line,
+        _loaded_at
+    from conversation_messages
+
+),
+
+messages_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by message_id
+            order by _loaded_at, _file, _line, message_index
+        ) as landed_copy_number
+    from parsed
+
+),
+
+final as (
+
+    select
+        message_id,
+        conversation_id,
+        message_index,
+        sender,
+        sent_at,
+        char_count,
+        _file,
+        _line,
+        _loaded_at
+    from messages_ranked
+    where landed_copy_number = 1
+
+)
+
+select * from final

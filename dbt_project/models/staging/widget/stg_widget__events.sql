@@ -1,0 +1,104 @@
+with
+
+event_batches as (
+
+    select * from {{ source('widget', 'events') }}
+
+),
+
+batch_events as (
+
+    -- one row per element of the batch's events[] array
+    select
+        event_batches.chatbotId as chatbot_id,
+        event_batches.sessionId as session_id,
+        event_batches.received_at,
+        {{ unnested_index('event_json', 'event_index') }} as event_index,
+        event_json,
+        event_batches._file,
+        event_batches._line,
+        event_batches._loaded_at
+    from event_batches
+    {{ unnest_json_array('event_batches.events', 'event_json', 'event_index') }}
+
+),
+
+parsed as (
+
+    select
+        {{ json_text('event_json', 'event_id') }} as event_id,
+        chatbot_id,
+        session_id,
+        {{ json_text('event_json', 'event_name') }} as event_name,
+        {{ json_text('event_json', 'event_category') }} as event_category,
+        {{ json_value('event_json', 'properties') }} as properties,
+        {{ json_text('event_json', 'page_url') }} as page_url,
+        {{ json_text('event_json', 'page_title') }} as page_title,
+        {{ parse_utc_timestamp(json_text('event_json', 'client_timestamp')) }} as client_event_at,
+        received_at,
+        event_index,
+        _file,
+        _line,
+        _loaded_at
+    from batch_events
+
+),
+
+events_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by event_id
+            order by _loaded_at, _file, _line, event_index
+        ) as landed_copy_number
+    from parsed
+
+),
+
+first_landed_events as (
+
+    select * from events_ranked
+    where landed_copy_number = 1
+
+),
+
+event_times as (
+
+    select
+        *,
+        coalesce(client_event_at, received_at, _loaded_at) as producer_event_at,
+        case
+            when client_event_at is not null then 'client_timestamp'
+            when received_at is not null then 'received_at'
+            else 'loaded_at'
+        end as event_time_source
+    from first_landed_events
+
+),
+
+final as (
+
+    select
+        event_id,
+        chatbot_id,
+        session_id,
+        event_name,
+        event_category,
+        {{ clamp_clock_skew('producer_event_at', 'received_at') }} as occurred_at,
+        event_time_source,
+        {{ is_clock_skewed('producer_event_at', 'received_at') }} as is_clock_skewed,
+        client_event_at,
+        received_at,
+        page_url,
+        page_title,
+        properties,
+        event_index,
+        _file,
+        _line,
+        _loaded_at
+    from event_times
+
+)
+
+select * from final

@@ -1,0 +1,51 @@
+with
+
+widget_sessions as (
+
+    select * from {{ source('widget', 'sessions') }}
+
+),
+
+sessions_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by session_id
+            order by _loaded_at, _file, _line
+        ) as landed_copy_number
+    from widget_sessions
+
+),
+
+first_landed_sessions as (
+
+    select * from sessions_ranked
+    where landed_copy_number = 1
+
+),
+
+final as (
+
+    select
+        session_id,
+        chatbot_id,
+        anonymous_id,
+        created_at,
+        referrer,
+        landing_page,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        user_agent,
+        screen_width,
+        screen_height,
+        ip_address,
+        _file,
+        _line,
+        _loaded_at
+    from first_landed_sessions
+
+)
+
+select * from final

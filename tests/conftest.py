@@ -1,0 +1,52 @@
+"""Shared pytest fixtures.
+
+dbt integration helpers (tests/test_staging_rules.py uses them):
+- ``make_warehouse(directory)`` -> path of a new warehouse file with every raw table, empty;
+- ``dbt_build(warehouse, directory, args=("build",))`` -> ``DbtResult``; dbt's target and logs
+  go to ``directory/target``, so two warehouses never share dbt artifacts;
+- ``empty_warehouse`` -> a fresh empty warehouse in the test's own tmp dir.
+
+``make_warehouse`` and ``dbt_build`` are session-scoped callables so that module-scoped
+fixtures (one dbt build per test module) can use them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from ingestion.dbt_runner import DbtResult, run_dbt
+from ingestion.warehouse import connect
+
+
+def _make_warehouse(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "warehouse.duckdb"
+    connect(path).close()
+    return path
+
+
+def _dbt_build(
+    warehouse: Path, directory: Path, args: Sequence[str] = ("build",), **kwargs: object
+) -> DbtResult:
+    return run_dbt(list(args), warehouse=warehouse, target_path=directory / "target", **kwargs)
+
+
+@pytest.fixture(scope="session")
+def make_warehouse() -> Callable[[Path], Path]:
+    """Factory: ``make_warehouse(directory)`` creates ``directory/warehouse.duckdb``, raw tables empty."""
+    return _make_warehouse
+
+
+@pytest.fixture(scope="session")
+def dbt_build() -> Callable[..., DbtResult]:
+    """``dbt_build(warehouse, directory, args=("build",), **run_dbt_kwargs)``; raises DbtError on failure."""
+    return _dbt_build
+
+
+@pytest.fixture
+def empty_warehouse(tmp_path: Path) -> Path:
+    """A new warehouse with every raw table and no rows, in this test's tmp dir."""
+    return _make_warehouse(tmp_path / "empty_warehouse")
