@@ -37,6 +37,12 @@ class DbtResult:
         return out
 
 
+def _dbt_command() -> list[str]:
+    """The dbt executable of this environment (beside the running Python)."""
+    script = Path(sys.executable).parent / "dbt"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "dbt.cli.main"]
+
+
 def dbt_vars(as_of: str | None = None, extra: dict | None = None) -> dict:
     values: dict = dict(extra or {})
     if as_of:
@@ -66,9 +72,7 @@ def run_dbt(
     env["EWH_WAREHOUSE"] = str(Path(warehouse).resolve())
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     cmd = [
-        sys.executable,
-        "-m",
-        "dbt.cli.main",
+        *_dbt_command(),
         *args,
         "--project-dir",
         str(project),

@@ -25,12 +25,14 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ingestion.privacy import tombstone_filter
 from ingestion.streams import (
     BOOLEAN,
     JSON,
     MANIFEST_TABLE,
     QUARANTINE_TABLE,
     TIMESTAMP,
+    TOMBSTONE_TABLE,
     VARCHAR,
     Stream,
     UnknownFormatError,
@@ -50,6 +52,7 @@ class FileResult:
     status: str  # landed | skipped | refused
     rows_landed: int = 0
     rows_quarantined: int = 0
+    rows_erased: int = 0  # rows about people erased earlier (ewh forget), dropped on landing
     seconds: float = 0.0
     message: str = ""
 
@@ -80,6 +83,10 @@ class IngestReport:
     @property
     def rows_quarantined(self) -> int:
         return sum(f.rows_quarantined for f in self.files)
+
+    @property
+    def rows_erased(self) -> int:
+        return sum(f.rows_erased for f in self.files)
 
     def rows_by_table(self) -> dict[str, tuple[int, int]]:
         out: dict[str, tuple[int, int]] = {}
@@ -151,8 +158,18 @@ def land_file(con: duckdb.DuckDBPyConnection, raw_root: Path, path: Path) -> Fil
 
     def record_in_manifest() -> None:
         con.execute(
-            f"insert into {MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [file_hash, rel, stream.table, fmt, path.stat().st_size, ctx.landed, ctx.quarantined, loaded_at],
+            f"insert into {MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                file_hash,
+                rel,
+                stream.table,
+                fmt,
+                path.stat().st_size,
+                ctx.landed,
+                ctx.quarantined,
+                ctx.erased,
+                loaded_at,
+            ],
         )
 
     con.begin()
@@ -166,7 +183,7 @@ def land_file(con: duckdb.DuckDBPyConnection, raw_root: Path, path: Path) -> Fil
     except _Unreadable as exc:
         # Nothing of the file could be read: say so in the quarantine, in a transaction of its own.
         con.rollback()
-        ctx.landed = ctx.quarantined = 0
+        ctx.landed = ctx.quarantined = ctx.erased = 0
         con.begin()
         ctx.quarantine(None, str(exc), None)
         record_in_manifest()
@@ -174,7 +191,8 @@ def land_file(con: duckdb.DuckDBPyConnection, raw_root: Path, path: Path) -> Fil
     except BaseException:
         con.rollback()
         raise
-    return FileResult(rel, stream.table, "landed", ctx.landed, ctx.quarantined, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return FileResult(rel, stream.table, "landed", ctx.landed, ctx.quarantined, ctx.erased, seconds)
 
 
 @dataclass
@@ -186,6 +204,7 @@ class _LandingContext:
     loaded_at: datetime
     landed: int = 0
     quarantined: int = 0
+    erased: int = 0
 
     def quarantine(self, line: int | None, reason: str, raw_text: str | None) -> None:
         self.con.execute(
@@ -349,6 +368,25 @@ def _reason_sql(stream: Stream, value: Callable[[str], str], typed: Callable[[st
     return branches
 
 
+def _load_parsed(ctx: _LandingContext, typed: Callable[[str], str], record: str, raw_text: str) -> None:
+    """Move the checked rows of ``_ewh_parsed`` into the raw table and the quarantine; count them."""
+    con = ctx.con
+    erased = tombstone_filter(ctx.stream.table, typed)
+    con.execute("alter table _ewh_parsed add column _erased boolean default false")
+    if erased and con.execute(f"select count(*) from {TOMBSTONE_TABLE}").fetchone()[0]:
+        con.execute(f"update _ewh_parsed set _erased = _reason is null and coalesce({erased}, false)")
+    con.execute(_insert_sql(ctx, "_ewh_parsed", typed, record))
+    con.execute(_quarantine_sql(ctx, "_ewh_parsed", raw_text))
+    landed, quarantined, erased_rows = con.execute(
+        "select count(*) filter (where _reason is null and not _erased), "
+        "count(*) filter (where _reason is not null), count(*) filter (where _erased) from _ewh_parsed"
+    ).fetchone()
+    ctx.landed += landed
+    ctx.quarantined += quarantined
+    ctx.erased += erased_rows
+    con.execute("drop table _ewh_parsed")
+
+
 def _insert_sql(ctx: _LandingContext, relation: str, typed: Callable[[str], str], record: str) -> str:
     stream = ctx.stream
     cols = [quote(n) for n in stream.field_names] + ["_record", "_file", "_line", "_file_hash", "_loaded_at"]
@@ -361,7 +399,7 @@ def _insert_sql(ctx: _LandingContext, relation: str, typed: Callable[[str], str]
     ]
     return (
         f"insert into {stream.qualified_table} ({', '.join(cols)}) "
-        f"select {', '.join(exprs)} from {relation} where _reason is null"
+        f"select {', '.join(exprs)} from {relation} where _reason is null and not _erased"
     )
 
 
@@ -413,15 +451,7 @@ def _land_json_lines(ctx: _LandingContext, numbers: list[int], texts: list[str])
             from typed
             """
         )
-        con.execute(_insert_sql(ctx, "_ewh_parsed", typed, "cast(_text as json)"))
-        con.execute(_quarantine_sql(ctx, "_ewh_parsed", "_text"))
-        landed, quarantined = con.execute(
-            "select count(*) filter (where _reason is null), count(*) filter (where _reason is not null) "
-            "from _ewh_parsed"
-        ).fetchone()
-        ctx.landed += landed
-        ctx.quarantined += quarantined
-        con.execute("drop table _ewh_parsed")
+        _load_parsed(ctx, typed, "cast(_text as json)", "_text")
     finally:
         with contextlib.suppress(duckdb.Error):  # after a failed statement the caller rolls back
             con.unregister("_ewh_lines")
@@ -486,11 +516,4 @@ def _land_parquet(ctx: _LandingContext, path: Path) -> None:
         )
     except duckdb.Error as exc:
         raise _Unreadable(f"unreadable Parquet file: {exc}") from exc
-    con.execute(_insert_sql(ctx, "_ewh_parsed", typed, "_rec"))
-    con.execute(_quarantine_sql(ctx, "_ewh_parsed", "cast(_rec as varchar)"))
-    landed, quarantined = con.execute(
-        "select count(*) filter (where _reason is null), count(*) filter (where _reason is not null) from _ewh_parsed"
-    ).fetchone()
-    ctx.landed += landed
-    ctx.quarantined += quarantined
-    con.execute("drop table _ewh_parsed")
+    _load_parsed(ctx, typed, "_rec", "cast(_rec as varchar)")

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 RAW_SCHEMA = "raw"
 QUARANTINE_TABLE = f"{RAW_SCHEMA}._quarantine"
 MANIFEST_TABLE = f"{RAW_SCHEMA}._manifest"
+TOMBSTONE_TABLE = f"{RAW_SCHEMA}._tombstones"
 
 # DuckDB types used in raw tables. JSON keeps nested objects exactly as sent.
 VARCHAR = "VARCHAR"

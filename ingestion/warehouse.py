@@ -12,6 +12,7 @@ from ingestion.streams import (
     QUARANTINE_TABLE,
     RAW_SCHEMA,
     STREAMS,
+    TOMBSTONE_TABLE,
     Stream,
 )
 
@@ -34,6 +35,7 @@ BOOKKEEPING_DDL = (
   file_bytes bigint not null,
   rows_landed bigint not null,
   rows_quarantined bigint not null,
+  rows_erased bigint not null,
   landed_at timestamp not null
 )""",
     f"""create table if not exists {QUARANTINE_TABLE} (
@@ -44,6 +46,14 @@ BOOKKEEPING_DDL = (
   reason varchar not null,
   raw_text varchar,
   quarantined_at timestamp not null
+)""",
+    # ids erased on request (ewh forget): landing drops their rows from any file landed later
+    f"""create table if not exists {TOMBSTONE_TABLE} (
+  erased_id varchar not null,
+  id_kind varchar not null,
+  subject_id varchar not null,
+  reason varchar,
+  erased_at timestamp not null
 )""",
 )
 

@@ -70,7 +70,7 @@ def test_new_warehouse_has_every_raw_table(con):
             "select table_name from information_schema.tables where table_schema = 'raw'"
         ).fetchall()
     }
-    assert {s.table for s in STREAMS} | {"_quarantine", "_manifest"} == tables
+    assert {s.table for s in STREAMS} | {"_quarantine", "_manifest", "_tombstones"} == tables
 
 
 def test_jsonl_lands_typed_with_metadata_and_original_record(raw, con):

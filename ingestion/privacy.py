@@ -1,0 +1,260 @@
+"""Right to be forgotten and data export (DESIGN.md §5).
+
+``forget`` removes a person — a staff user or an end customer — from every raw table and
+every table dbt built, and records tombstones so that a file re-landed later does not bring
+them back (landing drops tombstoned rows and counts them). ``export_subject`` writes every
+row about a person to one JSON file.
+
+A person is known by several ids: a staff ``user_id`` (= behavior ``customer_id`` =
+client_success ``client_id``), an end customer's ``customerId``/widget ``user_id``, and the
+anonymous visitor ids and widget sessions an identify tied to them. Both commands work on
+that whole closure.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from ingestion.streams import RAW_SCHEMA, STREAMS_BY_TABLE, TOMBSTONE_TABLE
+from ingestion.warehouse import quote
+
+# Per raw table: the columns that hold a person id ("id") or a widget session id ("session").
+IDENTITY_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "product__tracks": (("user_id", "id"), ("anonymous_id", "id")),
+    "product__users": (("user_id", "id"),),
+    "product__accounts": (),
+    "behavior__events": (("customer_id", "id"),),
+    "widget__events": (("sessionId", "session"),),
+    "widget__sessions": (("anonymous_id", "id"), ("session_id", "session")),
+    "widget__identifies": (("user_id", "id"), ("session_id", "session")),
+    "client_success__events": (("client_id", "id"),),
+    "client_success__tasks": (("client_id", "id"),),
+    "conversations__conversations": (("customerId", "id"),),
+    "reference__agents": (),
+}
+
+# Columns of dbt-built tables that name a person.
+MODEL_IDENTITY_COLUMNS = (
+    "user_id",
+    "anonymous_id",
+    "blended_user_id",
+    "customer_id",
+    "client_id",
+    "end_customer_id",
+    "identified_user_id",
+)
+MODEL_SESSION_COLUMNS = ("client_session_id",)
+MODEL_SCHEMAS = ("staging", "intermediate", "marts")
+
+
+def tombstone_filter(table: str, column_expr: Callable[[str], str]) -> str | None:
+    """SQL predicate that is true for a row of ``table`` about an erased person.
+
+    ``column_expr`` gives the SQL expression of a raw column in the relation being filtered.
+    """
+    columns = IDENTITY_COLUMNS.get(table, ())
+    if not columns:
+        return None
+    tests = [
+        f"{column_expr(col)} in (select erased_id from {TOMBSTONE_TABLE} where id_kind = '{kind}')"
+        for col, kind in columns
+    ]
+    return "(" + " or ".join(tests) + ")"
+
+
+@dataclass
+class Subject:
+    """Every id that names one person."""
+
+    subject_id: str
+    ids: set[str] = field(default_factory=set)
+    sessions: set[str] = field(default_factory=set)
+
+
+def resolve_subject(con: duckdb.DuckDBPyConnection, subject_id: str) -> Subject:
+    """The person's ids: the id itself, visitors identified as it, and their widget sessions."""
+    subject = Subject(subject_id, {subject_id})
+    while True:
+        before = (len(subject.ids), len(subject.sessions))
+        ids = sorted(subject.ids)
+        rows = con.execute(
+            """
+            select session_id from raw.widget__identifies where user_id in (select unnest(?))
+            union select session_id from raw.widget__sessions where anonymous_id in (select unnest(?))
+            """,
+            [ids, ids],
+        ).fetchall()
+        subject.sessions |= {r[0] for r in rows if r[0]}
+        rows = con.execute(
+            """
+            select anonymous_id from raw.widget__sessions where session_id in (select unnest(?))
+            union select user_id from raw.widget__identifies where session_id in (select unnest(?))
+            """,
+            [sorted(subject.sessions) or [""], sorted(subject.sessions) or [""]],
+        ).fetchall()
+        subject.ids |= {r[0] for r in rows if r[0]}
+        if (len(subject.ids), len(subject.sessions)) == before:
+            return subject
+
+
+def _raw_predicate(table: str, subject: Subject) -> tuple[str, list] | None:
+    columns = IDENTITY_COLUMNS.get(table, ())
+    if not columns:
+        return None
+    tests, params = [], []
+    for col, kind in columns:
+        values = sorted(subject.ids if kind == "id" else subject.sessions)
+        if values:
+            tests.append(f"{quote(col)} in (select unnest(?))")
+            params.append(values)
+    if not tests:
+        return None
+    return " or ".join(tests), params
+
+
+def _model_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, list[str]]]:
+    """(schema, table, person columns) of every base table dbt built."""
+    rows = con.execute(
+        """
+        select c.table_schema, c.table_name, list(c.column_name order by c.ordinal_position)
+        from information_schema.columns c
+        join information_schema.tables t using (table_catalog, table_schema, table_name)
+        where t.table_type = 'BASE TABLE' and c.table_schema in (select unnest(?))
+        group by 1, 2
+        order by 1, 2
+        """,
+        [list(MODEL_SCHEMAS)],
+    ).fetchall()
+    out = []
+    for schema, table, columns in rows:
+        person_cols = [c for c in columns if c in MODEL_IDENTITY_COLUMNS or c in MODEL_SESSION_COLUMNS]
+        if person_cols:
+            out.append((schema, table, person_cols))
+    return out
+
+
+def _model_predicate(columns: list[str], subject: Subject) -> tuple[str, list]:
+    tests, params = [], []
+    for col in columns:
+        values = sorted(subject.sessions if col in MODEL_SESSION_COLUMNS else subject.ids)
+        if values:
+            tests.append(f"cast({quote(col)} as varchar) in (select unnest(?))")
+            params.append(values)
+    return " or ".join(tests) or "false", params
+
+
+@dataclass
+class ForgetReport:
+    subject: Subject
+    deleted: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.deleted.values())
+
+
+def forget(
+    con: duckdb.DuckDBPyConnection, subject_id: str, reason: str = "erasure request", dry_run: bool = False
+) -> ForgetReport:
+    """Delete every row about a person from raw and built tables; record tombstones."""
+    subject = resolve_subject(con, subject_id)
+    deleted: dict[str, int] = {}
+    con.begin()
+    try:
+        for table in STREAMS_BY_TABLE:
+            predicate = _raw_predicate(table, subject)
+            if predicate is None:
+                continue
+            sql, params = predicate
+            qualified = f"{RAW_SCHEMA}.{table}"
+            deleted[qualified] = con.execute(
+                f"select count(*) from {qualified} where {sql}", params
+            ).fetchone()[0]
+            if not dry_run:
+                con.execute(f"delete from {qualified} where {sql}", params)
+        # The quarantine keeps raw text: drop lines that mention any of the ids.
+        ids = sorted(subject.ids | subject.sessions)
+        q_sql = "exists (select 1 from (select unnest(?) as needle) where contains(raw_text, needle))"
+        deleted["raw._quarantine"] = con.execute(
+            f"select count(*) from raw._quarantine where {q_sql}", [ids]
+        ).fetchone()[0]
+        if not dry_run:
+            con.execute(f"delete from raw._quarantine where {q_sql}", [ids])
+        for schema, table, columns in _model_tables(con):
+            sql, params = _model_predicate(columns, subject)
+            qualified = f"{quote(schema)}.{quote(table)}"
+            deleted[f"{schema}.{table}"] = con.execute(
+                f"select count(*) from {qualified} where {sql}", params
+            ).fetchone()[0]
+            if not dry_run:
+                con.execute(f"delete from {qualified} where {sql}", params)
+        if not dry_run:
+            erased_at = datetime.now(UTC).replace(tzinfo=None)
+            rows = [(i, "id", subject_id, reason, erased_at) for i in sorted(subject.ids)]
+            rows += [(s, "session", subject_id, reason, erased_at) for s in sorted(subject.sessions)]
+            con.executemany(f"insert into {TOMBSTONE_TABLE} values (?, ?, ?, ?, ?)", rows)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return ForgetReport(subject, {k: v for k, v in deleted.items() if v})
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def export_subject(con: duckdb.DuckDBPyConnection, subject_id: str, out_path: Path) -> dict[str, int]:
+    """Write every raw and modelled row about a person to ``out_path`` (one JSON document)."""
+    subject = resolve_subject(con, subject_id)
+    tables: dict[str, list[dict]] = {}
+    for table in STREAMS_BY_TABLE:
+        predicate = _raw_predicate(table, subject)
+        if predicate is None:
+            continue
+        sql, params = predicate
+        cursor = con.execute(f"select * exclude (_record) from {RAW_SCHEMA}.{table} where {sql}", params)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, map(_jsonable, row), strict=True)) for row in cursor.fetchall()]
+        if rows:
+            tables[f"{RAW_SCHEMA}.{table}"] = rows
+    for schema, table, columns in _model_tables(con):
+        if schema != "marts":
+            continue
+        sql, params = _model_predicate(columns, subject)
+        cursor = con.execute(f"select * from {quote(schema)}.{quote(table)} where {sql}", params)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, map(_jsonable, row), strict=True)) for row in cursor.fetchall()]
+        if rows:
+            tables[f"{schema}.{table}"] = rows
+    document = {
+        "subject_id": subject_id,
+        "ids": sorted(subject.ids),
+        "widget_sessions": sorted(subject.sessions),
+        "exported_at": datetime.now(UTC).isoformat(),
+        "tables": tables,
+    }
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(json.dumps(document, indent=2, default=str))
+    return {name: len(rows) for name, rows in tables.items()}
