@@ -462,7 +462,8 @@ def _land_json_lines(ctx: _LandingContext, numbers: list[int], texts: list[str])
 
 def _land_parquet(ctx: _LandingContext, path: Path) -> None:
     con, stream = ctx.con, ctx.stream
-    source = f"read_parquet({_sql_str(str(path))}, file_row_number = true)"
+    # hive_partitioning off: a dt=… folder is layout, not a field the producer sent
+    source = f"read_parquet({_sql_str(str(path))}, file_row_number = true, hive_partitioning = false)"
     try:
         described = con.execute(f"describe select * from {source}").fetchall()
     except duckdb.Error as exc:
