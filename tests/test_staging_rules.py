@@ -408,7 +408,7 @@ def test_widget_batches_are_unnested_and_event_ids_deduplicated(warehouse):
     # the session's visitor, identified user and chatbot owner are attached in fct_events
     assert query(
         warehouse,
-        "select anonymous_id, user_id, account_id, chatbot_id, session_id from marts.fct_events "
+        "select anonymous_id, user_id, account_id, chatbot_id, client_session_id from marts.fct_events "
         "where source = 'widget' and event_id = 'w1'",
     ) == [("anon1", "cust_user1", "a1", "bot1", "s1")]
 

@@ -1,6 +1,18 @@
 -- Every product, behavior, widget and client_success event in one schema (the columns of
--- fct_events before the account fill-in). Identity mapping (DESIGN §3): behavior customer_id and
--- client_success client_id are the staff user_id; organization_id is the account_id.
+-- fct_events before the account fill-in and sessionization). Identity mapping (DESIGN §3):
+-- behavior customer_id and client_success client_id are the staff user_id; organization_id is
+-- the account_id. Incremental (it grows with events): a run re-reads the staging views once and
+-- keeps the rows landed since the last build (loaded_at) plus the event-time look-back window,
+-- replacing them by event_key (a 128-bit hash of source and event_id). Rules: models/marts/web/_web__models.yml.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='event_key',
+        on_schema_change='append_new_columns',
+    )
+}}
+
 with
 
 product_tracks as (
@@ -40,8 +52,19 @@ product_events_conformed as (
         account_id,
         user_id,
         anonymous_id,
-        session_id,
+        session_id as client_session_id,
         cast(null as {{ dbt.type_string() }}) as chatbot_id,
+        cast(null as {{ dbt.type_string() }}) as page_url,
+        page_path,
+        page_title,
+        nullif(referrer, '') as referrer,
+        nullif(user_agent, '') as user_agent,
+        cast(null as {{ dbt.type_string() }}) as utm_source,
+        cast(null as {{ dbt.type_string() }}) as utm_medium,
+        cast(null as {{ dbt.type_string() }}) as utm_campaign,
+        {{ try_cast("regexp_extract(screen_resolution, '^([0-9]+)x', 1)", 'integer') }} as screen_width,
+        {{ try_cast("regexp_extract(screen_resolution, 'x([0-9]+)$', 1)", 'integer') }} as screen_height,
+        cast(null as {{ dbt.type_float() }}) as response_time_ms,
         properties,
         _loaded_at as loaded_at
     from product_tracks
@@ -61,8 +84,19 @@ behavior_events_conformed as (
         cast(null as {{ dbt.type_string() }}) as account_id,
         customer_id as user_id,
         cast(null as {{ dbt.type_string() }}) as anonymous_id,
-        session_id,
+        session_id as client_session_id,
         cast(null as {{ dbt.type_string() }}) as chatbot_id,
+        cast(null as {{ dbt.type_string() }}) as page_url,
+        cast(null as {{ dbt.type_string() }}) as page_path,
+        cast(null as {{ dbt.type_string() }}) as page_title,
+        nullif(referrer, '') as referrer,
+        nullif(user_agent, '') as user_agent,
+        cast(null as {{ dbt.type_string() }}) as utm_source,
+        cast(null as {{ dbt.type_string() }}) as utm_medium,
+        cast(null as {{ dbt.type_string() }}) as utm_campaign,
+        cast(null as {{ dbt.type_int() }}) as screen_width,
+        cast(null as {{ dbt.type_int() }}) as screen_height,
+        cast(null as {{ dbt.type_float() }}) as response_time_ms,
         {{ json_object([
             ('tool_id', 'tool_id'),
             ('tool_section', 'tool_section'),
@@ -93,10 +127,21 @@ widget_events_conformed as (
         account_id,
         user_id,
         anonymous_id,
-        session_id,
+        session_id as client_session_id,
         chatbot_id,
+        page_url,
+        page_path,
+        page_title,
+        referrer,
+        user_agent,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        screen_width,
+        screen_height,
+        response_time_ms,
         properties,
-        _loaded_at as loaded_at
+        loaded_at
     from widget_events
 
 ),
@@ -114,15 +159,26 @@ client_success_events_conformed as (
         organization_id as account_id,
         client_id as user_id,
         cast(null as {{ dbt.type_string() }}) as anonymous_id,
-        session_id,
+        session_id as client_session_id,
         cast(null as {{ dbt.type_string() }}) as chatbot_id,
+        cast(null as {{ dbt.type_string() }}) as page_url,
+        cast(null as {{ dbt.type_string() }}) as page_path,
+        cast(null as {{ dbt.type_string() }}) as page_title,
+        cast(null as {{ dbt.type_string() }}) as referrer,
+        cast(null as {{ dbt.type_string() }}) as user_agent,
+        cast(null as {{ dbt.type_string() }}) as utm_source,
+        cast(null as {{ dbt.type_string() }}) as utm_medium,
+        cast(null as {{ dbt.type_string() }}) as utm_campaign,
+        cast(null as {{ dbt.type_int() }}) as screen_width,
+        cast(null as {{ dbt.type_int() }}) as screen_height,
+        cast(null as {{ dbt.type_float() }}) as response_time_ms,
         event_data as properties,
         _loaded_at as loaded_at
     from client_success_events
 
 ),
 
-final as (
+unioned as (
 
     select * from product_events_conformed
     union all
@@ -131,6 +187,19 @@ final as (
     select * from widget_events_conformed
     union all
     select * from client_success_events_conformed
+
+),
+
+final as (
+
+    select
+        {{ event_key('source', 'event_id') }} as event_key,
+        *
+    from unioned
+    {% if is_incremental() %}
+    where loaded_at > (select {{ watermark('max(loaded_at)') }} from {{ this }})
+       or occurred_at >= (select {{ watermark(minus_lookback('max(occurred_at)')) }} from {{ this }})
+    {% endif %}
 
 )
 

@@ -1,5 +1,8 @@
--- Widget events with the visitor (anonymous_id) of their session, the end-customer user_id the
--- session was identified as, and the account that owns the chatbot.
+-- Widget events with what their session payload, identify calls and the agents reference add:
+-- the visitor (anonymous_id) and attribution of their session (referrer, UTM, user agent,
+-- screen), the end-customer user_id the session was identified as, the account that owns the
+-- chatbot. `loaded_at` is the latest landing time of the raw rows the event row is built from,
+-- so an incremental run picks an event up again when its payload or identify lands late.
 with
 
 widget_events as (
@@ -31,6 +34,7 @@ session_identifies_ranked as (
     select
         session_id,
         user_id,
+        _loaded_at,
         row_number() over (
             partition by session_id
             order by identified_at desc nulls last, _loaded_at desc, _file desc, _line desc
@@ -46,7 +50,8 @@ session_identities as (
     -- the user id each session was last identified as
     select
         session_id,
-        user_id
+        user_id,
+        _loaded_at
     from session_identifies_ranked
     where recency_rank = 1
 
@@ -67,9 +72,28 @@ final as (
         session_identities.user_id,
         widget_events.session_id,
         widget_events.page_url,
+        {{ url_path('coalesce(widget_events.page_url, widget_sessions.landing_page)') }} as page_path,
         widget_events.page_title,
+        nullif(widget_sessions.referrer, '') as referrer,
+        nullif(widget_sessions.utm_source, '') as utm_source,
+        nullif(widget_sessions.utm_medium, '') as utm_medium,
+        nullif(widget_sessions.utm_campaign, '') as utm_campaign,
+        nullif(widget_sessions.user_agent, '') as user_agent,
+        widget_sessions.screen_width,
+        widget_sessions.screen_height,
+        -- the bot's answer time a message_received event reports
+        case
+            when widget_events.event_name = 'message_received'
+                then {{ try_cast(json_text('widget_events.properties', 'response_time_ms'), 'double') }}
+        end as response_time_ms,
         widget_events.properties,
-        widget_events._loaded_at
+        widget_events._loaded_at,
+        greatest(
+            widget_events._loaded_at,
+            widget_sessions._loaded_at,
+            session_identities._loaded_at,
+            agents._loaded_at
+        ) as loaded_at
     from widget_events
     left join widget_sessions
         on widget_events.session_id = widget_sessions.session_id

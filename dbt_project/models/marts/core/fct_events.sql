@@ -1,10 +1,60 @@
 -- Every product, behavior, widget and client_success event, deduplicated in staging, in one
--- schema. Events without an account of their own take their staff user's account (dim_users).
+-- schema, each assigned to its session (fct_sessions). Events without an account of their own
+-- take their staff user's account (dim_users).
+--
+-- Sessionization (DESIGN §4): per (source, actor), actor = anonymous_id where there is one,
+-- else the user id (else the producer's session id, else the event itself); a new session
+-- starts when the actor's previous event is `session_timeout_minutes` or more earlier (a gap
+-- of exactly 30:00 starts a new session, the GA/Segment convention). One window pass over
+-- narrow rows only — event_key, an integer hash of the actor, epoch microseconds — then the
+-- wide event rows join back on event_key (sorting the wide rows instead costs twice the time
+-- at 10 M events). session_id = md5(source, actor, session start): the same in every
+-- incremental run and in a full refresh.
+--
+-- Incremental (rules in models/marts/web/_web__models.yml): the events landed since the last
+-- build, the event-time look-back window and the events whose inherited account changed are
+-- "changed"; every actor they touch (and the actor a changed event had before) is
+-- re-sessionized from its safe point — the start of its earliest built session that ends less
+-- than the timeout before the first changed event — and its events from there on replace
+-- their previous rows (delete+insert on event_key).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='event_key',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+{%- set timeout_minutes = var('session_timeout_minutes') %}
+
+{#-
+    int_events_unioned is imported once per use: DuckDB materializes a CTE that is referenced
+    more than once, and copying 10 M wide event rows costs more than reading the table again.
+-#}
+{%- set narrow_event_columns %}
+        event_key,
+        source,
+        {{ fct_events_actor_id() }} as actor_id,
+        occurred_at,
+        loaded_at,
+        user_id,
+        {{ fct_events_is_account_inherited() }} as is_account_inherited
+{%- endset %}
+
 with
 
 events as (
 
     select * from {{ ref('int_events_unioned') }}
+
+),
+
+event_actors as (
+
+    -- narrow: what sessionization needs
+    select {{ narrow_event_columns }}
+    from {{ ref('int_events_unioned') }}
 
 ),
 
@@ -14,9 +64,177 @@ users as (
 
 ),
 
+{% if is_incremental() %}
+
+previous_build as (
+
+    select
+        {{ watermark('max(loaded_at)') }} as max_loaded_at,
+        {{ watermark('max(occurred_at)') }} as max_occurred_at
+    from {{ this }}
+
+),
+
+restamped_users as (
+
+    -- users whose account (dim_users) is no longer the one their account-less events carry
+    select distinct previous_events.user_id
+    from {{ this }} as previous_events
+    inner join users
+        on previous_events.user_id = users.user_id
+    where previous_events.is_account_inherited
+      and previous_events.account_id is distinct from users.account_id
+
+),
+
+changed_event_candidates as (
+
+    select {{ narrow_event_columns }}
+    from {{ ref('int_events_unioned') }}
+
+),
+
+changed_events as (
+
+    select
+        event_key,
+        source,
+        actor_id,
+        occurred_at
+    from changed_event_candidates
+    where loaded_at > (select max_loaded_at from previous_build)
+       or occurred_at >= (select {{ minus_lookback('max_occurred_at') }} from previous_build)
+       or (is_account_inherited and user_id in (select user_id from restamped_users))
+
+),
+
+previous_actors as (
+
+    -- the actor a changed event had in the previous build (a widget event gets its visitor
+    -- when its session payload lands), so that actor is re-sessionized without the event
+    select
+        previous_events.source,
+        previous_events.actor_id,
+        previous_events.occurred_at
+    from {{ this }} as previous_events
+    inner join changed_events
+        on previous_events.event_key = changed_events.event_key
+    where previous_events.actor_id <> changed_events.actor_id
+
+),
+
+touched_actors as (
+
+    select
+        source,
+        actor_id,
+        min(occurred_at) as first_changed_at
+    from (
+        select source, actor_id, occurred_at from changed_events
+        union all
+        select source, actor_id, occurred_at from previous_actors
+    ) as touched_events
+    group by source, actor_id
+
+),
+
+safe_points as (
+
+    -- a built session that ends less than the timeout before the first changed event can be
+    -- extended or merged by it: re-sessionize from the start of the earliest such session
+    select
+        touched_actors.source,
+        touched_actors.actor_id,
+        least(touched_actors.first_changed_at, min(previous_events.session_started_at)) as resessionize_from
+    from touched_actors
+    left join {{ this }} as previous_events
+        on touched_actors.source = previous_events.source
+        and touched_actors.actor_id = previous_events.actor_id
+        and previous_events.occurred_at
+            > {{ dbt.dateadd('minute', -1 * timeout_minutes, 'touched_actors.first_changed_at') }}
+        -- the same bound for all actors at once, so the scan drops most rows before the join
+        and previous_events.occurred_at
+            > (select {{ dbt.dateadd('minute', -1 * timeout_minutes, 'min(first_changed_at)') }} from touched_actors)
+    group by touched_actors.source, touched_actors.actor_id, touched_actors.first_changed_at
+
+),
+
+actors_to_sessionize as (
+
+    select event_actors.*
+    from event_actors
+    inner join safe_points
+        on event_actors.source = safe_points.source
+        and event_actors.actor_id = safe_points.actor_id
+    where event_actors.occurred_at >= safe_points.resessionize_from
+      and event_actors.occurred_at >= (select min(resessionize_from) from safe_points)
+
+),
+
+{% else %}
+
+actors_to_sessionize as (
+
+    select * from event_actors
+
+),
+
+{% endif %}
+
+events_keyed as (
+
+    select
+        event_key,
+        {{ partition_hash(['source', 'actor_id']) }} as actor_key,
+        {{ epoch_microseconds('occurred_at') }} as occurred_at_us,
+        occurred_at
+    from actors_to_sessionize
+
+),
+
+session_starts_flagged as (
+
+    select
+        *,
+        coalesce(
+            occurred_at_us - lag(occurred_at_us) over (
+                partition by actor_key
+                order by occurred_at_us
+            ) >= {{ timeout_minutes * 60 * 1000000 }},
+            true
+        ) as is_session_start
+    from events_keyed
+
+),
+
+sessions_assigned as (
+
+    select
+        event_key,
+        max(case when is_session_start then occurred_at end) over (
+            partition by actor_key
+            order by occurred_at_us
+            rows between unbounded preceding and current row
+        ) as session_started_at
+    from session_starts_flagged
+
+),
+
+events_to_write as (
+
+    select * from events
+    {% if is_incremental() -%}
+    -- a few re-sessionized events out of many: filter the wide rows first (a semi join builds
+    -- its hash table on the few), so the join never builds on all the wide rows
+    where event_key in (select event_key from sessions_assigned)
+    {%- endif %}
+
+),
+
 final as (
 
     select
+        events.event_key,
         events.event_id,
         events.source,
         events.event_name,
@@ -24,17 +242,42 @@ final as (
         events.occurred_at,
         events.received_at,
         events.is_clock_skewed,
-        coalesce(events.account_id, users.account_id) as account_id,
+        case
+            when {{ fct_events_is_account_inherited('events.') }} then users.account_id
+            else events.account_id
+        end as account_id,
+        {{ fct_events_is_account_inherited('events.') }} as is_account_inherited,
         events.user_id,
         events.anonymous_id,
-        events.session_id,
+        {{ fct_events_actor_id('events.') }} as actor_id,
+        {{ session_id_hash(
+            'events.source',
+            fct_events_actor_id('events.'),
+            epoch_microseconds('sessions_assigned.session_started_at')
+        ) }} as session_id,
+        sessions_assigned.session_started_at,
+        events.client_session_id,
         events.chatbot_id,
+        events.page_url,
+        events.page_path,
+        events.page_title,
+        events.referrer,
+        events.user_agent,
+        events.utm_source,
+        events.utm_medium,
+        events.utm_campaign,
+        events.screen_width,
+        events.screen_height,
+        events.response_time_ms,
         events.properties,
-        events.loaded_at
-    from events
+        events.loaded_at,
+        {{ processed_at() }} as processed_at
+    from sessions_assigned
+    inner join events_to_write as events
+        on sessions_assigned.event_key = events.event_key
     left join users
         on events.user_id = users.user_id
-        and events.source <> 'widget'  -- widget user ids are end customers
+        and {{ fct_events_is_account_inherited('events.') }}
 
 )
 

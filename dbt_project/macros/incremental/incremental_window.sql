@@ -1,0 +1,26 @@
+{#-
+    Book-keeping of the incremental models of the web/widget marts (fct_events, fct_sessions,
+    the widget_* tables). Rules in models/marts/web/_web__models.yml ("Incremental rules").
+-#}
+
+{#- The start time of this dbt invocation (UTC, naive timestamp): what `processed_at` records. -#}
+{% macro processed_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#-
+    `timestamp_expression` minus var('incremental_lookback_days') days: the start of the
+    event-time look-back window.
+-#}
+{% macro minus_lookback(timestamp_expression) -%}
+    {{ dbt.dateadd('day', -1 * var('incremental_lookback_days'), timestamp_expression) }}
+{%- endmacro %}
+
+{#-
+    A high-water mark read from the incremental table (e.g. 'max(loaded_at)'), or a time before
+    any data when the table is empty (built on an empty warehouse): `x > null` would select
+    nothing and leave the table empty for good.
+-#}
+{% macro watermark(aggregate_expression) -%}
+    coalesce({{ aggregate_expression }}, cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+{%- endmacro %}

@@ -1,0 +1,484 @@
+"""Incremental builds equal a full refresh (DESIGN.md §8) for the event and web/widget models.
+
+Warehouse A is built empty, lands batch 1 and builds (incremental tables already exist, so
+this is an incremental run), lands batch 2 and builds incrementally.
+Warehouse B lands both batches and builds with ``--full-refresh``. Every incremental table
+must then hold the same rows in both (row for row, the run book-keeping columns
+``processed_at`` / ``parsed_at`` left out).
+
+Batch 2 holds what makes incremental sessionization hard, all hand-made:
+- a late widget event between two sessions of visitor anon1, less than 30 min from each: the
+  two sessions merge into one (the second session row must disappear);
+- a late identify of anon1's earlier, anonymous session (5 days before the newest events, far
+  outside the 3-day look-back): its events get the user id and every anon1 session the
+  blended_user_id, the ones outside the window included;
+- the session payload of ws5, whose events landed in batch 1 without it: the events move
+  from the fallback actor 'ws5' to visitor anon3;
+- a late event of visitor anon2 a day before its first session (its old first session is no
+  longer its new-visitor session);
+- a late duplicate copy of an event (ignored: the first landed copy wins);
+- a late product event inside an existing product session, outside the look-back window;
+- an identify_user giving behavior-only user u2 an account (its account-less events take it);
+- the reference row of chatbot bot2 (its events take the owner's account);
+- new events on a later day (moves the look-back window past the early days).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.landing import ingest
+from ingestion.warehouse import connect
+
+pytestmark = pytest.mark.dbt
+
+AS_OF = "2024-05-10 00:00:00"
+SELECT = [
+    "--select",
+    "+widget_daily_stats",
+    "+widget_top_events",
+    "+widget_traffic_sources",
+    "+widget_devices",
+    "--indirect-selection",
+    "cautious",
+]
+MODELS_ONLY = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+# Incremental tables compared between the two warehouses, with the columns left out: when a
+# raw row was landed (loaded_at) and when a dbt run wrote a row differ between two warehouses.
+COMPARED = {
+    "intermediate.int_events_unioned": ("loaded_at",),
+    "intermediate.int_user_agents_parsed": ("parsed_at",),
+    "marts.fct_events": ("loaded_at", "processed_at"),
+    "marts.fct_sessions": ("processed_at",),
+    "marts.widget_daily_stats": ("processed_at",),
+    "marts.widget_top_events": ("processed_at",),
+    "marts.widget_traffic_sources": ("processed_at",),
+    "marts.widget_devices": ("processed_at",),
+}
+
+CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/18.1 Mobile/15E148 Safari/604.1"
+)
+GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
+
+def wevent(event_id: str, name: str, at: str, **extra: object) -> dict:
+    category = {"widget_loaded": "system", "api_error": "error"}.get(name, "engagement")
+    record = {
+        "event_id": event_id,
+        "event_name": name,
+        "event_category": category,
+        "properties": extra.pop("properties", {}),
+        "page_url": extra.pop("page_url", "https://shop.example/pricing"),
+        "page_title": "Pricing",
+        "client_timestamp": at,
+    }
+    record.update(extra)
+    return record
+
+
+def batch(session_id: str, chatbot_id: str, received_at: str, events: list[dict]) -> dict:
+    return {"chatbotId": chatbot_id, "sessionId": session_id, "received_at": received_at, "events": events}
+
+
+def payload(session_id: str, chatbot_id: str, anonymous_id: str, created_at: str, **extra: object) -> dict:
+    record = {
+        "chatbot_id": chatbot_id,
+        "session_id": session_id,
+        "anonymous_id": anonymous_id,
+        "referrer": None,
+        "landing_page": "/pricing",
+        "utm_source": None,
+        "utm_medium": None,
+        "utm_campaign": None,
+        "user_agent": CHROME,
+        "screen_width": 1920,
+        "screen_height": 1080,
+        "ip_address": "10.1.1.1",
+        "created_at": created_at,
+    }
+    record.update(extra)
+    return record
+
+
+def track(message_id: str, event: str, at: str, **extra: object) -> dict:
+    return {
+        "message_id": message_id,
+        "event": event,
+        "user_id": "u1",
+        "anonymous_id": "anon_p1",
+        "account_id": "a1",
+        "timestamp": at,
+        "received_at": at,
+        "properties": {"utc_time": at, "page_path": "/dashboard", **extra.pop("properties", {})},
+        "context": {"session_id": "ps1", "user_agent": CHROME, "screen_resolution": "1920x1080"},
+        **extra,
+    }
+
+
+def behavior(event_id: str, customer_id: str, at: str) -> dict:
+    return {
+        "id": event_id,
+        "customer_id": customer_id,
+        "session_id": "bs1",
+        "event_type": "navigation",
+        "timestamp": at,
+    }
+
+
+BATCH_1: dict[str, list[dict]] = {
+    "widget/sessions/b1.jsonl": [
+        payload("ws1", "bot1", "anon1", "2024-05-01T09:00:00Z", referrer="https://www.google.com/search?q=x"),
+        payload("ws2", "bot1", "anon1", "2024-05-02T10:00:00Z"),
+        payload(
+            "ws3",
+            "bot1",
+            "anon2",
+            "2024-05-01T12:00:00Z",
+            user_agent=IPHONE,
+            utm_source="facebook",
+            utm_medium="paid_social",
+            utm_campaign="spring",
+            landing_page="/offers",
+        ),
+        payload("ws4", "bot1", "anon_bot", "2024-05-01T13:00:00Z", user_agent=GOOGLEBOT),
+    ],
+    "widget/events/b1.jsonl": [
+        batch(
+            "ws1",
+            "bot1",
+            "2024-05-01T09:45:00Z",
+            [
+                wevent("e1", "widget_loaded", "2024-05-01T09:00:00Z"),
+                wevent("e2", "widget_opened", "2024-05-01T09:05:00Z"),
+                wevent("e3", "message_sent", "2024-05-01T09:10:00Z"),
+                wevent(
+                    "e4", "message_received", "2024-05-01T09:10:30Z", properties={"response_time_ms": 1200}
+                ),
+                # exactly 30 minutes after e4: a new session
+                wevent(
+                    "e5", "widget_loaded", "2024-05-01T09:40:30Z", page_url="https://shop.example/contact"
+                ),
+            ],
+        ),
+        batch(
+            "ws2",
+            "bot1",
+            "2024-05-02T10:10:00Z",
+            [
+                wevent("e6", "widget_loaded", "2024-05-02T10:00:00Z"),
+                wevent("e7", "message_sent", "2024-05-02T10:02:00Z"),
+                wevent(
+                    "e8", "message_received", "2024-05-02T10:02:02Z", properties={"response_time_ms": 2000}
+                ),
+            ],
+        ),
+        batch(
+            "ws3",
+            "bot1",
+            "2024-05-01T12:10:00Z",
+            [
+                wevent(
+                    "e9", "widget_loaded", "2024-05-01T12:00:00Z", page_url="https://shop.example/offers?x=1"
+                ),
+                wevent("e10", "pre_chat_form_submitted", "2024-05-01T12:03:00Z"),
+            ],
+        ),
+        batch(
+            "ws4", "bot1", "2024-05-01T13:00:10Z", [wevent("e11", "widget_loaded", "2024-05-01T13:00:00Z")]
+        ),
+        # ws5: no session payload yet, chatbot bot2 not registered yet
+        batch(
+            "ws5",
+            "bot2",
+            "2024-05-03T08:10:00Z",
+            [
+                wevent("e12", "widget_loaded", "2024-05-03T08:00:00Z"),
+                wevent("e13", "api_error", "2024-05-03T08:01:00Z"),
+            ],
+        ),
+    ],
+    "reference/agents/b1.jsonl": [
+        {"agent_id": "bot1", "account_id": "a1", "name": "Helper", "created_at": "2024-01-01T00:00:00Z"},
+    ],
+    "product/tracks/b1.jsonl": [
+        track("p1", "page_viewed", "2024-05-01T10:00:00Z"),
+        track("p2", "feature_used", "2024-05-01T10:20:00Z"),
+        track("p2", "feature_used", "2024-05-01T10:20:00Z"),  # duplicate line
+        track("p3", "login", "2024-05-02T08:00:00Z"),
+    ],
+    "product/users/b1.jsonl": [
+        {
+            "message_id": "iu1",
+            "user_id": "u1",
+            "timestamp": "2024-04-01T00:00:00Z",
+            "traits": {"account_id": "a1"},
+        },
+    ],
+    "behavior/events/b1.jsonl": [
+        behavior("bh1", "u1", "2024-05-01T11:00:00Z"),
+        behavior("bh2", "u2", "2024-05-01T11:00:00Z"),
+        behavior("bh3", "u2", "2024-05-01T11:10:00Z"),
+    ],
+    "client_success/events/b1.jsonl": [
+        {
+            "id": "cs1",
+            "client_id": "u1",
+            "organization_id": "a1",
+            "event_type": "page_view",
+            "event_data": {},
+            "session_id": "c1",
+            "created_at": "2024-05-02T09:00:00Z",
+        },
+    ],
+}
+
+BATCH_2: dict[str, list[dict]] = {
+    "widget/events/b2.jsonl": [
+        # late: 14.5 min after e4 and 15.5 min before e5 -> anon1's two 05-01 sessions merge
+        batch(
+            "ws1", "bot1", "2024-05-08T09:00:00Z", [wevent("e14", "widget_minimized", "2024-05-01T09:25:00Z")]
+        ),
+        # a later copy of e3 with another time: ignored
+        batch("ws1", "bot1", "2024-05-08T09:00:00Z", [wevent("e3", "message_sent", "2024-05-01T09:12:00Z")]),
+        # anon2: a day before its first session
+        batch(
+            "ws8", "bot1", "2024-05-08T09:00:00Z", [wevent("e15", "widget_loaded", "2024-04-30T12:00:00Z")]
+        ),
+        # new days: anon1 comes back, the look-back window moves to 05-05
+        batch(
+            "ws7",
+            "bot1",
+            "2024-05-08T10:05:00Z",
+            [
+                wevent("e16", "widget_loaded", "2024-05-08T10:00:00Z"),
+                wevent("e17", "widget_opened", "2024-05-08T10:01:00Z"),
+            ],
+        ),
+    ],
+    "widget/sessions/b2.jsonl": [
+        payload("ws5", "bot2", "anon3", "2024-05-03T08:00:00Z", user_agent=IPHONE),
+        payload("ws7", "bot1", "anon1", "2024-05-08T10:00:00Z"),
+        payload("ws8", "bot1", "anon2", "2024-04-30T12:00:00Z", user_agent=IPHONE),
+    ],
+    "widget/identifies/b2.jsonl": [
+        # late identify of anon1's 05-02 session
+        {
+            "message_id": "id1",
+            "session_id": "ws2",
+            "user_id": "cust1",
+            "user_email": "c@example.com",
+            "user_name": "C",
+            "user_metadata": {},
+            "identified_at": "2024-05-02T10:03:00Z",
+        },
+    ],
+    "reference/agents/b2.jsonl": [
+        {"agent_id": "bot2", "account_id": "a2", "name": "Booker", "created_at": "2024-01-01T00:00:00Z"},
+    ],
+    "product/tracks/b2.jsonl": [
+        # late, inside the 10:00-10:20 session
+        track("p4", "button_clicked", "2024-05-01T10:10:00Z"),
+        track("p5", "login", "2024-05-08T08:00:00Z"),
+    ],
+    "product/users/b2.jsonl": [
+        {
+            "message_id": "iu2",
+            "user_id": "u2",
+            "timestamp": "2024-05-08T00:00:00Z",
+            "traits": {"account_id": "a2"},
+        },
+    ],
+}
+
+
+def write_batch(raw_root: Path, files: dict[str, list[dict]]) -> None:
+    for relative_path, records in files.items():
+        path = raw_root / relative_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(record) + "\n" for record in records))
+
+
+def land(warehouse: Path, raw_root: Path) -> None:
+    con = connect(warehouse)
+    try:
+        report = ingest(raw_root, con)
+    finally:
+        con.close()
+    assert not report.refused and report.rows_quarantined == 0, report
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def table_rows(warehouse: Path, table: str, left_out: tuple[str, ...]) -> list[tuple]:
+    """Every row of a table as text tuples, sorted, without the left-out columns."""
+    schema, name = table.split(".")
+    columns = [
+        c
+        for (c,) in query(
+            warehouse,
+            f"select column_name from information_schema.columns where table_schema = '{schema}' "
+            f"and table_name = '{name}' order by ordinal_position",
+        )
+        if c not in left_out
+    ]
+    assert columns, f"{table} does not exist"
+    select = ", ".join(f'cast("{c}" as varchar)' for c in columns)
+    return sorted(query(warehouse, f"select {select} from {table}"), key=lambda r: tuple(str(v) for v in r))
+
+
+def build(dbt_build, warehouse: Path, *extra: str):
+    result = dbt_build(warehouse, warehouse.parent, ("build", *SELECT, *extra), as_of=AS_OF)
+    statuses = result.counts()
+    assert not {k for k in statuses if k.endswith((":fail", ":error", ":warn", ":skipped"))}, statuses
+    return result
+
+
+@pytest.fixture(scope="module")
+def warehouses(tmp_path_factory: pytest.TempPathFactory, make_warehouse, dbt_build) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("incremental")
+    raw_root = root / "raw"
+
+    incremental = make_warehouse(root / "incremental")
+    # first build on the empty warehouse: the incremental tables exist and are empty, so the
+    # batch-1 build already runs their incremental branch
+    build(dbt_build, incremental, *MODELS_ONLY)
+    write_batch(raw_root, BATCH_1)
+    land(incremental, raw_root)
+    build(dbt_build, incremental, *MODELS_ONLY)
+    after_batch_1 = root / "after_batch_1.duckdb"
+    after_batch_1.write_bytes(incremental.read_bytes())
+
+    write_batch(raw_root, BATCH_2)
+    land(incremental, raw_root)
+    build(dbt_build, incremental)
+
+    full_refresh = make_warehouse(root / "full_refresh")
+    land(full_refresh, raw_root)
+    build(dbt_build, full_refresh, "--full-refresh")
+    return {"incremental": incremental, "full_refresh": full_refresh, "after_batch_1": after_batch_1}
+
+
+@pytest.mark.parametrize("table", sorted(COMPARED))
+def test_incremental_build_equals_full_refresh(warehouses, table):
+    incremental = table_rows(warehouses["incremental"], table, COMPARED[table])
+    full_refresh = table_rows(warehouses["full_refresh"], table, COMPARED[table])
+    assert incremental, f"{table} is empty: the fixture exercises nothing"
+    missing = [r for r in full_refresh if r not in incremental]
+    extra = [r for r in incremental if r not in full_refresh]
+    assert not missing and not extra, {"missing in incremental": missing, "extra in incremental": extra}
+
+
+def sessions_of(warehouse: Path, actor: str) -> list[tuple]:
+    return query(
+        warehouse,
+        "select started_at::varchar, ended_at::varchar, events_count, blended_user_id, is_new_visitor "
+        f"from marts.fct_sessions where actor_id = '{actor}' order by started_at",
+    )
+
+
+def test_late_event_merges_two_sessions_and_the_superseded_one_is_gone(warehouses):
+    # batch 1: e5 came exactly 30 minutes after e4, a new session
+    before = sessions_of(warehouses["after_batch_1"], "anon1")
+    assert [(s[0], s[2]) for s in before] == [
+        ("2024-05-01 09:00:00", 4),
+        ("2024-05-01 09:40:30", 1),
+        ("2024-05-02 10:00:00", 3),
+    ]
+    after = sessions_of(warehouses["incremental"], "anon1")
+    assert [(s[0], s[1], s[2]) for s in after] == [
+        ("2024-05-01 09:00:00", "2024-05-01 09:40:30", 6),
+        ("2024-05-02 10:00:00", "2024-05-02 10:02:02", 3),
+        ("2024-05-08 10:00:00", "2024-05-08 10:01:00", 2),
+    ]
+    # every event of the merged session points at its one session id
+    assert query(
+        warehouses["incremental"],
+        "select count(distinct session_id) from marts.fct_events where event_id in ('e1', 'e5', 'e14')",
+    ) == [(1,)]
+
+
+def test_late_identify_restamps_blended_id_of_older_sessions(warehouses):
+    assert {s[3] for s in sessions_of(warehouses["after_batch_1"], "anon1")} == {"anon1"}
+    # the identify tied ws2 (05-02) to cust1: all anon1 sessions, 05-01 included, are cust1's
+    assert [s[3] for s in sessions_of(warehouses["incremental"], "anon1")] == ["cust1", "cust1", "cust1"]
+    assert query(
+        warehouses["incremental"],
+        "select distinct user_id from marts.fct_events where client_session_id = 'ws2'",
+    ) == [("cust1",)]
+    # a visitor never identified keeps its anonymous id
+    assert {s[3] for s in sessions_of(warehouses["incremental"], "anon2")} == {"anon2"}
+
+
+def test_late_payload_moves_events_to_the_visitor(warehouses):
+    assert [s[2] for s in sessions_of(warehouses["after_batch_1"], "ws5")] == [2]
+    assert sessions_of(warehouses["incremental"], "ws5") == []
+    assert [s[2] for s in sessions_of(warehouses["incremental"], "anon3")] == [2]
+    # bot2's reference row arrived: its events carry the owner's account
+    assert query(
+        warehouses["incremental"],
+        "select distinct account_id from marts.fct_events where chatbot_id = 'bot2'",
+    ) == [("a2",)]
+
+
+def test_earlier_late_session_becomes_the_new_visitor_session(warehouses):
+    assert [s[4] for s in sessions_of(warehouses["after_batch_1"], "anon2")] == [True]
+    assert [(s[0], s[4]) for s in sessions_of(warehouses["incremental"], "anon2")] == [
+        ("2024-04-30 12:00:00", True),
+        ("2024-05-01 12:00:00", False),
+    ]
+
+
+def test_late_identify_user_restamps_inherited_accounts(warehouses):
+    assert query(
+        warehouses["after_batch_1"], "select distinct account_id from marts.fct_events where user_id = 'u2'"
+    ) == [(None,)]
+    assert query(
+        warehouses["incremental"], "select distinct account_id from marts.fct_events where user_id = 'u2'"
+    ) == [("a2",)]
+
+
+def test_late_product_event_and_duplicate(warehouses):
+    product = sessions_of(warehouses["incremental"], "anon_p1")
+    assert [(s[0], s[2]) for s in product] == [
+        ("2024-05-01 10:00:00", 3),
+        ("2024-05-02 08:00:00", 1),
+        ("2024-05-08 08:00:00", 1),
+    ]
+    # the later copy of e3 (09:12) is ignored
+    assert query(
+        warehouses["incremental"], "select occurred_at::varchar from marts.fct_events where event_id = 'e3'"
+    ) == [("2024-05-01 09:10:00",)]
+
+
+def test_daily_stats_follow_the_late_data(warehouses):
+    sql = (
+        "select stat_date::varchar, total_sessions, unique_visitors, new_visitors, returning_visitors "
+        "from marts.widget_daily_stats where chatbot_id = 'bot1' order by stat_date"
+    )
+    # batch 1, 05-01: anon1 x2 and anon2 (the Googlebot session is left out)
+    assert query(warehouses["after_batch_1"], sql) == [
+        ("2024-05-01", 3, 2, 2, 0),
+        ("2024-05-02", 1, 1, 0, 1),
+    ]
+    assert query(warehouses["incremental"], sql) == [
+        ("2024-04-30", 1, 1, 1, 0),
+        ("2024-05-01", 2, 2, 1, 1),
+        ("2024-05-02", 1, 1, 0, 1),
+        ("2024-05-08", 1, 1, 0, 1),
+    ]
