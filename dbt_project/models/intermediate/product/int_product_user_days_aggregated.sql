@@ -1,0 +1,80 @@
+-- One row per (staff user, UTC day) with any product or behavior event up to as_of: what the
+-- user did that day, and the one account the product marts attribute the user to.
+with
+
+product_tracks as (
+
+    select * from {{ ref('stg_product__tracks') }}
+
+),
+
+behavior_events as (
+
+    select * from {{ ref('stg_behavior__events') }}
+
+),
+
+users as (
+
+    select * from {{ ref('int_product_users_resolved') }}
+
+),
+
+events as (
+
+    select
+        user_id,
+        cast(occurred_at as date) as activity_date,
+        'product' as source,
+        case when event_name = 'support_ticket_created' then 1 else 0 end as is_support_ticket,
+        case when event_name = 'feature_used' then 1 else 0 end as is_feature_use
+    from product_tracks
+    where user_id is not null
+      and occurred_at <= {{ as_of() }}
+
+    union all
+
+    select
+        customer_id as user_id,
+        cast(occurred_at as date) as activity_date,
+        'behavior' as source,
+        0 as is_support_ticket,
+        0 as is_feature_use
+    from behavior_events
+    where customer_id is not null
+      and occurred_at <= {{ as_of() }}
+
+),
+
+user_days as (
+
+    select
+        user_id,
+        activity_date,
+        sum(case when source = 'product' then 1 else 0 end) as product_events_count,
+        sum(case when source = 'behavior' then 1 else 0 end) as behavior_events_count,
+        sum(is_support_ticket) as support_tickets_count,
+        sum(is_feature_use) as feature_uses_count
+    from events
+    group by user_id, activity_date
+
+),
+
+final as (
+
+    select
+        user_days.user_id,
+        users.account_id,
+        user_days.activity_date,
+        user_days.product_events_count,
+        user_days.behavior_events_count,
+        user_days.support_tickets_count,
+        user_days.feature_uses_count,
+        user_days.product_events_count > 0 as is_product_active
+    from user_days
+    left join users
+        on user_days.user_id = users.user_id
+
+)
+
+select * from final
