@@ -1,0 +1,1 @@
+"""Assets written in Python: landing (one per raw stream) and retention pruning."""

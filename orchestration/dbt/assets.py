@@ -1,0 +1,76 @@
+"""The dbt models, seeds and snapshots as Dagster assets; dbt tests become asset checks."""
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from pydantic import Field
+
+from orchestration.as_of import format_as_of, parse_as_of
+from orchestration.dbt.translator import WarehouseDbtTranslator
+from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
+
+DBT_ASSETS_NAME = "dbt_models"  # the op's name: run config goes under ops.dbt_models.config
+_PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+class DbtBuildConfig(dg.Config):
+    """Run config of the dbt op (Launchpad: ``ops: {dbt_models: {config: {...}}}``)."""
+
+    as_of: str | None = Field(
+        default=None,
+        description="UTC time every time-relative model is computed as of, e.g. '2026-11-20 00:00:00' "
+        "(dbt var as_of). Empty: now.",
+    )
+    full_refresh: bool = Field(default=False, description="Rebuild incremental models from scratch.")
+
+
+def dbt_build_args(config: DbtBuildConfig) -> list[str]:
+    args = ["build"]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    if config.as_of:
+        args += ["--vars", json.dumps({"as_of": format_as_of(parse_as_of(config.as_of))})]
+    return args
+
+
+def _run_target_path(project: DbtProject, context: dg.AssetExecutionContext) -> Path:
+    """A target folder of this run's own, seeded with the project's partial parse (faster start)."""
+    target_root = project.project_dir.joinpath(project.target_path)
+    run_target = target_root / f"run-{context.run.run_id[:8]}"
+    run_target.mkdir(parents=True, exist_ok=True)
+    partial = target_root / _PARTIAL_PARSE
+    if partial.exists() and not (run_target / _PARTIAL_PARSE).exists():
+        shutil.copy(partial, run_target / _PARTIAL_PARSE)
+    return run_target
+
+
+def build_dbt_assets(project: DbtProject, translator: WarehouseDbtTranslator) -> dg.AssetsDefinition:
+    """Every node of the manifest as an asset of one ``dbt build`` op."""
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=translator,
+        name=DBT_ASSETS_NAME,
+        pool=WAREHOUSE_POOL,
+    )
+    def dbt_models(
+        context: dg.AssetExecutionContext,
+        config: DbtBuildConfig,
+        dbt: DbtCliResource,
+        warehouse: WarehouseResource,
+    ) -> Iterator[Any]:
+        target = _run_target_path(project, context)
+        with warehouse.dbt_env():  # dbt's profile reads EWH_WAREHOUSE when the process starts
+            invocation = dbt.cli(dbt_build_args(config), context=context, target_path=target)
+        yield from invocation.stream()
+        # Keep the artifacts of a failed build for debugging; a successful one leaves nothing behind.
+        if invocation.is_successful():
+            shutil.rmtree(target, ignore_errors=True)
+
+    return dbt_models

@@ -1,0 +1,134 @@
+"""A sensor that lands new raw files: it requests the landing assets of the streams that got files.
+
+A file is new when it is neither in the sensor's cursor (path -> size and modification time, as
+seen on an earlier tick) nor already landed (its path and size are in ``raw._manifest``, which
+covers files landed by ``ewh ingest`` before the sensor ran). Landing itself skips a file whose
+content hash was landed before, so a file seen again costs one hash, never a duplicate.
+
+While a run writes the warehouse, DuckDB refuses even a read-only connection from the sensor:
+the tick is skipped and the next one looks again.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import dagster as dg
+import duckdb
+
+from ingestion.landing import discover
+from ingestion.streams import MANIFEST_TABLE, UnknownFormatError, UnknownStreamError, file_format, stream_for
+from orchestration.assets.landing import landing_asset_key
+from orchestration.resources import RawRootResource, WarehouseResource
+
+if TYPE_CHECKING:
+    from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
+
+SENSOR_INTERVAL_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class NewFile:
+    path: str  # relative to the raw root
+    fingerprint: str  # "<size>:<mtime_ns>"
+    asset_key: dg.AssetKey
+
+
+def fingerprint(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def scan(
+    raw_root: Path, seen: dict[str, str], landed: set[tuple[str, int]]
+) -> tuple[list[NewFile], dict[str, str], list[str]]:
+    """Files not seen before and not landed; the new cursor state; files no stream takes."""
+    new: list[NewFile] = []
+    state: dict[str, str] = {}
+    ignored: list[str] = []
+    for path in discover(raw_root) if raw_root.is_dir() else []:
+        rel = path.relative_to(raw_root).as_posix()
+        fp = fingerprint(path)
+        state[rel] = fp
+        if seen.get(rel) == fp:
+            continue
+        try:
+            stream = stream_for(rel)
+            file_format(rel)
+        except (UnknownStreamError, UnknownFormatError) as exc:
+            if rel not in seen:
+                ignored.append(str(exc))
+            continue
+        if (rel, int(fp.split(":")[0])) in landed:
+            continue
+        new.append(NewFile(rel, fp, landing_asset_key(stream)))
+    return new, state, ignored
+
+
+class WarehouseBusy(Exception):
+    """The warehouse cannot be opened read-only (usually: a run is writing it)."""
+
+
+def landed_files(warehouse: WarehouseResource) -> set[tuple[str, int]]:
+    """(path, bytes) of every file in ``raw._manifest``; raises WarehouseBusy when it cannot be read."""
+    path = warehouse.resolved_path()
+    if not path.exists():
+        return set()
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:  # DuckDB: one writer process, and no reader beside it
+        raise WarehouseBusy(str(exc).splitlines()[0]) from exc
+    try:
+        tables = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = '_manifest'"
+        ).fetchone()[0]
+        if not tables:
+            return set()
+        return {
+            (p, int(b))
+            for p, b in con.execute(f"select file_path, file_bytes from {MANIFEST_TABLE}").fetchall()
+        }
+    finally:
+        con.close()
+
+
+def build_raw_files_sensor(landing_job: "UnresolvedAssetJobDefinition") -> dg.SensorDefinition:
+    @dg.sensor(
+        job=landing_job,
+        name="raw_files_sensor",
+        minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+        description="Lands new files under the raw root (EWH_RAW_DIR): one run per batch of new files.",
+    )
+    def raw_files_sensor(
+        context: dg.SensorEvaluationContext, raw_root: RawRootResource, warehouse: WarehouseResource
+    ) -> dg.SensorResult | dg.SkipReason:
+        try:
+            landed = landed_files(warehouse)
+        except WarehouseBusy as exc:
+            return dg.SkipReason(
+                f"cannot read the warehouse ({exc}); a run is probably writing it, next tick looks again"
+            )
+        seen = json.loads(context.cursor)["files"] if context.cursor else {}
+        new, state, ignored = scan(raw_root.resolved_path(), seen, landed)
+        for message in ignored:
+            context.log.warning(f"ignored: {message}")
+        cursor = json.dumps({"files": state}, sort_keys=True)
+        if not new:
+            return dg.SensorResult(
+                skip_reason=dg.SkipReason(f"no new files under {raw_root.resolved_path()}"), cursor=cursor
+            )
+        keys = sorted({f.asset_key for f in new}, key=lambda k: k.to_user_string())
+        run_key = hashlib.sha256("\n".join(f"{f.path}={f.fingerprint}" for f in new).encode()).hexdigest()[
+            :20
+        ]
+        context.log.info(f"{len(new)} new files for {', '.join(k.to_user_string() for k in keys)}")
+        return dg.SensorResult(
+            run_requests=[
+                dg.RunRequest(run_key=run_key, asset_selection=keys, tags={"ewh/new_files": str(len(new))})
+            ],
+            cursor=cursor,
+        )
+
+    return raw_files_sensor

@@ -1,0 +1,165 @@
+"""Retention (DESIGN.md §5) in plain Python: exactly the rows past policy go, and nothing else."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from rawdata import AS_OF, IP_TO_NULL, PAST_POLICY, write_dataset
+
+from ingestion.cli import main
+from ingestion.landing import ingest
+from ingestion.retention import POLICIES, RetentionError, delete_older_than, prune, reads_first, tables
+from ingestion.streams import STREAMS_BY_TABLE
+from ingestion.warehouse import connect
+
+IP_COLUMN = {"widget__sessions": "ip_address", "behavior__events": "ip_address"}
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    write_dataset(tmp_path / "raw")
+    connection = connect(tmp_path / "warehouse.duckdb")
+    report = ingest(tmp_path / "raw", connection)
+    assert not report.refused and report.rows_quarantined == 0
+    yield connection
+    connection.close()
+
+
+def keys(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    key = STREAMS_BY_TABLE[table].key[0]
+    return {k for (k,) in con.execute(f'select "{key}" from raw.{table}').fetchall()}
+
+
+def ips(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, tuple[str | None, str | None]]:
+    """key -> (IP in its column, IP in _record) of every row."""
+    key = STREAMS_BY_TABLE[table].key[0]
+    if table == "product__tracks":
+        sql = f"""select "{key}", json_extract_string(context, '$.ip'),
+                  json_extract_string(_record, '$.context.ip') from raw.{table}"""
+    else:
+        sql = f"""select "{key}", {IP_COLUMN[table]}, json_extract_string(_record, '$.ip_address')
+                  from raw.{table}"""
+    return {k: (a, b) for k, a, b in con.execute(sql).fetchall()}
+
+
+def test_prune_deletes_and_nulls_exactly_what_is_past_policy(con: duckdb.DuckDBPyConnection) -> None:
+    before = {
+        t: keys(con, t) for t in ("widget__events", "widget__sessions", "behavior__events", "product__tracks")
+    }
+    ips_before = {t: ips(con, t) for t in IP_TO_NULL}
+
+    dry = prune(con, as_of=AS_OF, dry_run=True)
+    assert {t: keys(con, t) for t in before} == before  # a dry run changes nothing
+    report = prune(con, as_of=AS_OF)
+
+    for table, gone in PAST_POLICY.items():
+        assert keys(con, table) == before[table] - gone
+        assert report.rows(f"raw.{table}", "delete") == len(gone)
+    assert keys(con, "product__tracks") == before["product__tracks"]
+    for table, nulled in IP_TO_NULL.items():
+        after = ips(con, table)
+        assert report.rows(f"raw.{table}", "null") == len(nulled)
+        for key, (column_ip, record_ip) in after.items():
+            if key in nulled:
+                assert (column_ip, record_ip) == (None, None), f"{table} {key} still has its IP"
+            else:
+                assert (column_ip, record_ip) == ips_before[table][key], f"{table} {key} changed"
+    # Other fields of a scrubbed record stay.
+    context = json.loads(
+        con.execute("select context from raw.product__tracks where message_id = 't-mid'").fetchone()[0]
+    )
+    assert context == {"session_id": "s-u2-40"}
+    # The dry run counted what the real run did; the mart that does not exist yet is reported absent.
+    assert [(r.table, r.action, r.rows) for r in dry.results] == [
+        (r.table, r.action, r.rows) for r in report.results
+    ]
+    assert {r.status for r in report.results if r.table == "marts.fct_sessions"} == {"absent"}
+
+    again = prune(con, as_of=AS_OF)
+    assert again.rows() == 0  # idempotent
+
+
+def test_prune_is_relative_to_as_of(con: duckdb.DuckDBPyConnection) -> None:
+    # 60 days earlier nothing is past a deletion policy yet: the widget batch received 100 days
+    # before AS_OF is 40 days old, the 400-day-old session 340, the soft delete is in the future.
+    report = prune(con, as_of=AS_OF - timedelta(days=60), dry_run=True)
+    assert report.rows(action="delete") == 0
+    # ... but the 340-day-old session's IP is past the 30-day IP policy (the rows 40 days before
+    # AS_OF lie in that as_of's future).
+    assert report.rows("raw.widget__sessions", "null") == 1
+    assert report.rows(action="null") == 1
+    assert prune(con, as_of=AS_OF, dry_run=True).rows(action="delete") == 5
+
+
+def test_one_line_adds_a_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema marts")
+    con.execute("create table marts.fct_things as select 1 as id, timestamp '2024-01-01' as occurred_at")
+    con.execute("insert into marts.fct_things values (2, timestamp '2026-11-19')")
+    policies = (
+        *POLICIES,
+        delete_older_than("marts.fct_things", "occurred_at", days=365, policy="things: 1 year"),
+    )
+    report = prune(con, as_of=AS_OF, policies=policies, only_tables=["marts.fct_things"])
+    assert report.rows() == 1
+    assert con.execute("select id from marts.fct_things").fetchall() == [(2,)]
+
+
+def test_rule_on_a_wrong_column_says_what_to_fix(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema marts")
+    con.execute("create table marts.fct_sessions (session_id varchar, begun_at timestamp)")
+    with pytest.raises(RetentionError, match="no column started_at.*ingestion/retention.py"):
+        prune(con, as_of=AS_OF, only_tables=["marts.fct_sessions"])
+    with pytest.raises(RetentionError, match="no retention rule deletes from or nulls in raw.nope"):
+        prune(con, as_of=AS_OF, only_tables=["raw.nope"])
+
+
+def test_policies_cover_design_section_5() -> None:
+    assert tables()[:4] == [
+        "raw.widget__events",
+        "raw.widget__sessions",
+        "raw.behavior__events",
+        "raw.product__tracks",
+    ]
+    assert "marts.fct_sessions" in tables()
+    assert "marts.widget_daily_stats" in tables(with_kept=True)  # daily stats: kept indefinitely
+    assert "marts.widget_daily_stats" not in tables()
+    assert reads_first("marts.fct_events") == ["raw.widget__events", "raw.behavior__events"]
+
+
+def test_incremental_model_loses_the_rows_pruned_from_raw(con: duckdb.DuckDBPyConnection) -> None:
+    """An incremental model keeps rows across builds: the rows whose raw row went, go too."""
+    con.execute("create schema marts")
+    con.execute(
+        """create table marts.fct_events as select * from (values
+           ('behavior', 'b-recent'), ('behavior', 'b-ancient'), ('behavior', 'b-soft-deleted'),
+           ('widget', 'ws-1-e0'), ('widget', 'ws-old-e0'), ('widget', 'ws-old-e1'), ('product', 't-mid'))
+           as t(source, event_id)"""
+    )
+    dry = prune(con, as_of=AS_OF, dry_run=True)
+    assert dry.rows("marts.fct_events") == 4  # counted after the raw deletes of the same run
+    assert con.execute("select count(*) from marts.fct_events").fetchone()[0] == 7  # rolled back
+    prune(con, as_of=AS_OF)
+    left = {e for (e,) in con.execute("select event_id from marts.fct_events").fetchall()}
+    assert left == {"b-recent", "ws-1-e0", "t-mid"}
+
+
+def test_ewh_prune_prints_counts(
+    con: duckdb.DuckDBPyConnection,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    con.close()
+    monkeypatch.setenv("EWH_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    assert main(["prune", "--dry-run", "--as-of", "2026-11-20T12:00:00Z"]) == 0
+    out = capsys.readouterr().out
+    assert "dry run, nothing changed" in out
+    assert "raw.behavior__events" in out and "would touch" in out
+    assert main(["prune", "--as-of", "2026-11-20T12:00:00Z"]) == 0
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if line.startswith("raw.widget__events"))
+    assert line.split()[-2:] == ["1", "done"]
