@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)  ## create .venv and install the project with pinned dependencies
 
 demo: install  ## generate sample dumps, land them, dbt build, print a summary
-	$(BIN)/ewh demo
+	$(BIN)/ewh demo --fresh
 
 test: install  ## the whole test suite (unit, dbt integration, orchestration)
 	$(BIN)/python -m pytest
@@ -35,6 +35,17 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix ingestion orchestration tests
 	$(BIN)/ruff format ingestion orchestration tests
+
+ui: install  ## Dagster UI on http://127.0.0.1:3000 over $(EWH_WAREHOUSE); DAGSTER_HOME=.dagster_home
+	mkdir -p .dagster_home
+	cp orchestration/dagster.yaml .dagster_home/dagster.yaml
+	$(BIN)/python -m orchestration.dbt.project
+	@test -f "$(EWH_WAREHOUSE)" || echo "note: $(EWH_WAREHOUSE) does not exist yet: run 'make demo' first, or materialize from the UI"
+	DAGSTER_HOME="$(CURDIR)/.dagster_home" PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+
+bench: install  ## ~10 M generated events: landing, dbt (fct_sessions full + incremental), a hand-written query -> bench/results.md
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf data/raw data/*.duckdb data/*.duckdb.wal dbt_project/target dbt_project/logs .pytest_cache

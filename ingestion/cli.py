@@ -51,6 +51,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         bad_line_rate=args.bad_line_rate,
         duplicate_rate=args.duplicate_rate,
         late_rate=args.late_rate,
+        overwrite=args.overwrite,
     )
     started = time.perf_counter()
     report = generate(cfg, progress=_eprint)
@@ -138,6 +139,76 @@ def _print_build_counts(counts: dict[str, int], seconds: float) -> None:
         print("  other results: " + ", ".join(f"{k}={v}" for k, v in sorted(other.items())))
 
 
+# ------------------------------------------------------------------ prune
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    from ingestion.retention import RetentionError, prune
+    from ingestion.warehouse import connect
+
+    warehouse = config.warehouse_path()
+    if not warehouse.exists():
+        raise FileNotFoundError(
+            f"warehouse {warehouse} does not exist; run `ewh ingest` or `make demo` first"
+        )
+    started = time.perf_counter()
+    con = connect(warehouse)
+    try:
+        report = prune(con, as_of=args.as_of, dry_run=args.dry_run)
+    except RetentionError as exc:
+        _eprint(f"ewh prune: {exc}")
+        return 2
+    finally:
+        con.close()
+    what = "dry run, nothing changed" if args.dry_run else "done"
+    print(
+        f"prune {warehouse} as of {report.as_of:%Y-%m-%d %H:%M:%S} UTC ({what}, "
+        f"{time.perf_counter() - started:.1f} s)"
+    )
+    print(report.format_table())
+    return 0
+
+
+# ------------------------------------------------------------------ privacy
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from ingestion.privacy import forget
+    from ingestion.warehouse import connect
+
+    con = connect(config.warehouse_path())
+    try:
+        report = forget(con, args.subject_id, reason=args.reason, dry_run=args.dry_run)
+    finally:
+        con.close()
+    verb = "would delete" if args.dry_run else "deleted"
+    ids = ", ".join(sorted(report.subject.ids))
+    print(
+        f"forget {args.subject_id} (ids: {ids}; {len(report.subject.sessions)} widget sessions): {verb} {report.total:,} rows"
+    )
+    for table, rows in sorted(report.deleted.items()):
+        print(f"  {table:<44} {rows:>8,}")
+    if not args.dry_run:
+        print("tombstones recorded in raw._tombstones: files landed later drop rows about these ids")
+    return 0
+
+
+def cmd_export_user(args: argparse.Namespace) -> int:
+    from ingestion.privacy import export_subject
+    from ingestion.warehouse import connect
+
+    out = Path(args.out or f"data/exports/{args.subject_id}.json")
+    con = connect(config.warehouse_path(), read_only=True)
+    try:
+        counts = export_subject(con, args.subject_id, out)
+    finally:
+        con.close()
+    print(f"wrote {sum(counts.values()):,} rows about {args.subject_id} from {len(counts)} tables to {out}")
+    for table, rows in sorted(counts.items()):
+        print(f"  {table:<44} {rows:>8,}")
+    return 0
+
+
 # ------------------------------------------------------------------ summary / demo
 
 
@@ -168,6 +239,27 @@ def print_summary(warehouse: Path) -> None:
             for (name,) in marts:
                 rows = con.execute(f'select count(*) from marts."{name}"').fetchone()[0]
                 print(f"  marts.{name:<34} {rows:>12,}")
+        names = {name for (name,) in marts}
+        if "agent_comparison" in names:
+            grades = dict(
+                con.execute(
+                    "select performance_grade, count(*) from marts.agent_comparison group by 1"
+                ).fetchall()
+            )
+            order = ["A+", "A", "B+", "B", "C+", "C", "D"]
+            shown = [g for g in order if g in grades] + sorted(set(grades) - set(order), key=str)
+            print(
+                "agents per performance grade: "
+                + (", ".join(f"{g}: {grades[g]}" for g in shown) if shown else "none")
+            )
+        if "alerts" in names:
+            kinds = con.execute(
+                "select alert_type, count(*), count(case when severity = 'critical' then 1 end) "
+                "from marts.alerts group by 1 order by 1"
+            ).fetchall()
+            print(f"alerts: {sum(n for _, n, _ in kinds):,}" + ("" if kinds else " (none)"))
+            for alert_type, n, critical in kinds:
+                print(f"  {alert_type:<36} {n:>12,}" + (f"  ({critical:,} critical)" if critical else ""))
     finally:
         con.close()
 
@@ -180,7 +272,16 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Generate sample data, land it, build every model and print a summary."""
     raw = Path(args.raw_dir or config.raw_dir())
-    gen_args = build_parser().parse_args(["generate", "--out", str(raw), "--seed", str(args.seed)])
+    warehouse = config.warehouse_path()
+    if args.fresh:
+        for path in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
+            if path.exists():
+                print(f"--fresh: removing {path}")
+                path.unlink()
+    gen_argv = ["generate", "--out", str(raw), "--seed", str(args.seed), "--overwrite"]
+    if args.end:
+        gen_argv += ["--end", args.end.isoformat()]
+    gen_args = build_parser().parse_args(gen_argv)
     print("== 1/3 generate sample dumps")
     cmd_generate(gen_args)
     print("== 2/3 land raw files")
@@ -220,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gen.add_argument("--duplicate-rate", type=float, default=0.0, help="share of records sent twice")
     gen.add_argument("--late-rate", type=float, default=0.0, help="share of product events arriving late")
+    gen.add_argument("--overwrite", action="store_true", help="replace files already in the stream folders")
     gen.set_defaults(func=cmd_generate)
 
     ing = sub.add_parser(
@@ -235,13 +337,48 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--select", "-s", nargs="+", default=None, help="dbt node selection")
     build.set_defaults(func=cmd_build)
 
+    prune = sub.add_parser(
+        "prune", help="delete rows past retention and null old IP addresses (DESIGN §5); prints counts"
+    )
+    prune.add_argument(
+        "--dry-run", action="store_true", help="count what would be deleted or nulled, change nothing"
+    )
+    prune.add_argument(
+        "--as-of",
+        type=_parse_time,
+        default=None,
+        help="UTC time the retention periods count back from (default: now)",
+    )
+    prune.set_defaults(func=cmd_prune)
+
+    forget_cmd = sub.add_parser(
+        "forget", help="erase a person (staff user or end customer) from every raw table and model"
+    )
+    forget_cmd.add_argument("subject_id", help="user_id, customer id or anonymous visitor id")
+    forget_cmd.add_argument("--reason", default="erasure request", help="recorded with the tombstone")
+    forget_cmd.add_argument("--dry-run", action="store_true", help="count the rows, change nothing")
+    forget_cmd.set_defaults(func=cmd_forget)
+
+    export = sub.add_parser("export-user", help="write every row about a person to one JSON file")
+    export.add_argument("subject_id", help="user_id, customer id or anonymous visitor id")
+    export.add_argument("--out", default=None, help="file to write (default: data/exports/<id>.json)")
+    export.set_defaults(func=cmd_export_user)
+
     summary = sub.add_parser("summary", help="rows per raw table, quarantined lines and mart sizes")
     summary.set_defaults(func=cmd_summary)
 
     demo = sub.add_parser("demo", help="generate, ingest and build on sample data, then print a summary")
     demo.add_argument("--raw-dir", default=None)
     demo.add_argument("--seed", type=int, default=42)
-    demo.add_argument("--as-of", type=_parse_time, default=None)
+    demo.add_argument(
+        "--as-of", type=_parse_time, default=None, help="build as of this UTC time (default: now)"
+    )
+    demo.add_argument("--end", type=_parse_time, default=None, help="sample data ends here (default: now)")
+    demo.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start from an empty warehouse (deletes the EWH_WAREHOUSE file first)",
+    )
     demo.set_defaults(func=cmd_demo)
     return parser
 
