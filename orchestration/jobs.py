@@ -1,13 +1,18 @@
 """Asset jobs the schedules and the sensor launch. Selections are by group and dbt tag, never by model.
 
 - ``landing_job``: group ``landing`` (and its blocking raw checks);
-- ``hourly_build_job``: landing + every dbt node not tagged ``daily`` or ``weekly``;
-- ``daily_job``: group ``retention`` + dbt nodes tagged ``daily`` (health alerts);
-- ``weekly_scores_job``: dbt nodes tagged ``weekly`` (the score marts).
+- ``hourly_build_job``: landing + the whole dbt build (event models are incremental, so the
+  hourly run is cheap and every mart stays fresh and buildable on a new warehouse);
+- ``daily_job``: group ``retention`` + dbt nodes tagged ``daily`` (health and alerts), rebuilt
+  as of 02:00 UTC after pruning;
+- ``weekly_scores_job``: dbt nodes tagged ``weekly`` (the score marts), rebuilt as of Sunday
+  00:00 UTC, the end of the ISO week they close.
 
 A model joins the daily or weekly cadence with a dbt tag (``+tags: ["weekly"]`` in
-``dbt_project.yml`` or ``config(tags=[...])``); untagged models build hourly. Checks of the
-selected assets run in the same job (``AssetSelection`` includes them).
+``dbt_project.yml`` or ``config(tags=[...])``). Tagged models are not left out of the hourly
+build: tags decide which models are re-materialized as of the cadence's tick, and excluding
+them hourly would leave their untagged children (and their unit tests) without a parent on a
+new warehouse. Checks of the selected assets run in the same job (``AssetSelection`` includes them).
 """
 
 from __future__ import annotations
@@ -58,9 +63,7 @@ def build_jobs(dbt_assets: dg.AssetsDefinition, manifest: Mapping[str, Any]) -> 
     retention = dg.AssetSelection.groups(RETENTION_GROUP)
     has_daily = manifest_has_tag(manifest, DAILY_TAG)
     has_weekly = manifest_has_tag(manifest, WEEKLY_TAG)
-    hourly_dbt = build_dbt_asset_selection(
-        [dbt_assets], dbt_select="fqn:*", dbt_exclude=f"tag:{DAILY_TAG} tag:{WEEKLY_TAG}"
-    )
+    hourly_dbt = build_dbt_asset_selection([dbt_assets], dbt_select="fqn:*")
     daily = retention
     if has_daily:
         daily = daily | build_dbt_asset_selection([dbt_assets], dbt_select=f"tag:{DAILY_TAG}")
@@ -77,7 +80,7 @@ def build_jobs(dbt_assets: dg.AssetsDefinition, manifest: Mapping[str, Any]) -> 
             "hourly_build_job",
             selection=landing | hourly_dbt,
             tags=WAREHOUSE_RUN_TAGS,
-            description=f"Land new raw files, then dbt build every model not tagged {DAILY_TAG}/{WEEKLY_TAG}.",
+            description="Land new raw files, then dbt build (incremental event models, every mart).",
         ),
         daily=dg.define_asset_job(
             "daily_job",
