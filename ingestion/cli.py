@@ -279,6 +279,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 print(f"--fresh: removing {path}")
                 path.unlink()
     gen_argv = ["generate", "--out", str(raw), "--seed", str(args.seed), "--overwrite"]
+    if not args.clean:
+        # A few producer faults, so the summary shows quarantine, dedupe and late events at work.
+        gen_argv += ["--bad-line-rate", "0.002", "--duplicate-rate", "0.01", "--late-rate", "0.02"]
     if args.end:
         gen_argv += ["--end", args.end.isoformat()]
     gen_args = build_parser().parse_args(gen_argv)
@@ -372,6 +375,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument(
         "--as-of", type=_parse_time, default=None, help="build as of this UTC time (default: now)"
+    )
+    demo.add_argument(
+        "--clean",
+        action="store_true",
+        help="no injected faults (default: 0.2%% bad lines, 1%% duplicates, 2%% late)",
     )
     demo.add_argument("--end", type=_parse_time, default=None, help="sample data ends here (default: now)")
     demo.add_argument(
