@@ -140,6 +140,8 @@ POLICIES: tuple[Rule, ...] = (
     null_after(
         "raw.product__tracks", "received_at", days=30, fields=("context.ip",), policy="IP addresses: 30 days"
     ),
+    # Quarantined lines keep the producer's raw text (IPs, emails): kept for 90 days for review.
+    delete_older_than("raw._quarantine", "quarantined_at", days=90, policy="quarantined lines: 90 days"),
     # Incremental models.
     delete_older_than("marts.fct_sessions", "started_at", days=365, policy="sessions: 1 year"),
     *(

@@ -163,3 +163,31 @@ def test_ewh_prune_prints_counts(
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if line.startswith("raw.widget__events"))
     assert line.split()[-2:] == ["1", "done"]
+
+
+def test_quarantined_lines_go_after_90_days(con: duckdb.DuckDBPyConnection) -> None:
+    """Quarantined lines keep the producer's raw text (IPs, emails): reviewed within 90 days, then gone."""
+    rows = [
+        (
+            "product__tracks",
+            "old.jsonl",
+            "h1",
+            1,
+            "invalid JSON",
+            '{"ip": "192.0.2.7"',
+            AS_OF - timedelta(days=91),
+        ),
+        (
+            "product__tracks",
+            "new.jsonl",
+            "h2",
+            1,
+            "invalid JSON",
+            '{"ip": "192.0.2.8"',
+            AS_OF - timedelta(days=89),
+        ),
+    ]
+    con.executemany("insert into raw._quarantine values (?, ?, ?, ?, ?, ?, ?)", rows)
+    report = prune(con, as_of=AS_OF, only_tables=["raw._quarantine"])
+    assert report.rows() == 1
+    assert con.execute("select file_path from raw._quarantine").fetchall() == [("new.jsonl",)]
