@@ -34,43 +34,7 @@ sessions as (
 
 ),
 
-{% if is_incremental() %}
-
-replace_points as (
-
-    {{ widget_replace_points(ref('fct_sessions'), 'cast(started_at as date)') }}
-
-),
-
-stat_sessions as (
-
-    select
-        sessions.*,
-        cast(sessions.started_at as date) as stat_date
-    from sessions
-    inner join replace_points
-        on sessions.chatbot_id = replace_points.chatbot_id
-    where sessions.source = 'widget'
-      and not sessions.is_bot
-      and cast(sessions.started_at as date) >= replace_points.replace_from
-
-),
-
-{% else %}
-
-stat_sessions as (
-
-    select
-        *,
-        cast(started_at as date) as stat_date
-    from sessions
-    where source = 'widget'
-      and chatbot_id is not null
-      and not is_bot
-
-),
-
-{% endif %}
+{{ widget_stat_sessions_ctes() }}
 
 daily_totals as (
 
@@ -212,32 +176,6 @@ daily_stats as (
 
 ),
 
-{% if is_incremental() %}
-
-range_markers as (
-
-    select
-        {{ range_marker_columns(stats_columns, ['chatbot_id'], 'stat_date', 'replace_from') }}
-    from replace_points
-
-),
-
-final as (
-
-    select * from daily_stats
-    union all
-    select * from range_markers
-
-)
-
-{% else %}
-
-final as (
-
-    select * from daily_stats
-
-)
-
-{% endif %}
+{{ widget_daily_final('daily_stats', stats_columns) }}
 
 select * from final
