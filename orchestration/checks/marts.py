@@ -10,8 +10,9 @@ that matches nothing fails with severity WARN (the suite and the mart disagree o
 column that is missing fails with severity ERROR. Mart checks do not block (marts are leaves).
 Marts bigger than :data:`MAX_ROWS` are validated on a reservoir sample of that many rows.
 
-Units: seeds 002/004 give rates in percent (``conversion_rate: 45.36``), so ``*_rate`` columns
-are checked in 0–100; DESIGN.md gives ``churn_risk`` / ``upsell_potential`` of customers in 0–1.
+Units: the agent marts store rates as fractions (``*_rate`` in 0–1, documented in their yml);
+``widget_daily_stats.conversion_rate`` is a percentage as in seed 002 (``45.36``), checked in
+0–100; ``churn_risk`` / ``upsell_potential`` of customers are probabilities in 0–1.
 """
 
 from collections.abc import Callable, Iterator, Mapping
@@ -57,8 +58,8 @@ def scores_0_100(column: str = "*_score") -> Expect:
     return between(column, 0, 100, name="scores_in_0_100", numeric_only=True)
 
 
-def rates_0_100(column: str = "*_rate") -> Expect:
-    return between(column, 0, 100, name="rates_in_0_100", numeric_only=True)
+def rates_0_1(column: str = "*_rate") -> Expect:
+    return between(column, 0, 1, name="rates_in_0_1", numeric_only=True)
 
 
 def non_negative(column: str = "*", name: str = "stats_non_negative") -> Expect:
@@ -100,12 +101,15 @@ MART_SUITES: Mapping[str, tuple[Expect, ...]] = {
     "agent_performance": (
         scores_0_100(),
         in_set("performance_grade", GRADES, name="performance_grade_in_set"),
-        rates_0_100(),
+        rates_0_1(),
     ),
     "agent_comparison": (
         scores_0_100(),
         in_set("performance_grade", GRADES, name="performance_grade_in_set"),
+        rates_0_1(),
     ),
+    "platform_distribution": (rates_0_1(),),
+    "system_performance": (rates_0_1(),),
     "customer_insights": (
         in_set(
             "customer_segment",

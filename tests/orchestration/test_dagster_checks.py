@@ -60,8 +60,9 @@ def test_score_of_140_fails_its_check(tmp_path: Path) -> None:
             con.execute("create schema marts")
             con.execute(
                 """create table marts.agent_performance as
-                   select * from (values ('ag1', 'all_time', 140.0, 80.5, 'A', 12.5),
-                                         ('ag2', 'all_time', 55.0, 60.0, 'C', 3.0))
+                   select * from (values ('ag1', 'all_time', 140.0, 80.5, 'A', 0.125),
+                                         ('ag2', 'all_time', 55.0, 60.0, 'C', 0.03),
+                                         ('ag3', '2026-10', 71.0, 70.0, 'C', 45.36))
                    as t(agent_id, period, performance_score, quality_score, performance_grade, conversion_rate)"""
             )
 
@@ -84,7 +85,9 @@ def test_score_of_140_fails_its_check(tmp_path: Path) -> None:
     assert per_column["performance_score"]["partial_unexpected_list"] == [140.0]
     assert per_column["quality_score"]["unexpected_count"] == 0
     assert evaluations["performance_grade_in_set"].passed
-    assert evaluations["rates_in_0_100"].passed
+    rates = evaluations["rates_in_0_1"]  # a percentage where the mart keeps fractions
+    assert not rates.passed
+    assert rates.metadata["results"].value["conversion_rate"]["partial_unexpected_list"] == [45.36]
     assert not evaluations["ratios_in_0_1"].passed
     assert evaluations["ratios_in_0_1"].severity == dg.AssetCheckSeverity.WARN
     assert not evaluations["missing_band_in_set"].passed
