@@ -1,6 +1,8 @@
 """Shared pytest fixtures.
 
-dbt integration helpers (tests/test_staging_rules.py uses them):
+Plain helpers (write and land raw fixtures, query a warehouse) live in ``tests/helpers.py``.
+
+dbt integration fixtures:
 - ``make_warehouse(directory)`` -> path of a new warehouse file with every raw table, empty;
 - ``dbt_build(warehouse, directory, args=("build",))`` -> ``DbtResult``; dbt's target and logs
   go to ``directory/target``, so two warehouses never share dbt artifacts;

@@ -11,14 +11,11 @@ conditions that still hold.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import duckdb
 import pytest
-
-from ingestion.landing import ingest
-from ingestion.warehouse import connect
+from helpers import land_records, query
 
 pytestmark = pytest.mark.dbt
 
@@ -32,20 +29,6 @@ OWN_MODELS = [
     "path:models/marts/monitoring",
 ]
 WITH_PARENTS = [f"+{selector}" for selector in OWN_MODELS]
-
-
-def write_jsonl(raw_root: Path, relative_path: str, records: list[dict]) -> None:
-    path = raw_root / relative_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(record) + "\n" for record in records))
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def cs_event(event_id: str, client_id: str, event_type: str, created_at: str, **data: object) -> dict:
@@ -211,19 +194,10 @@ def alert_ids(warehouse: Path) -> dict[tuple[str, str], str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, make_warehouse, dbt_build) -> dict:
+def built(tmp_path_factory: pytest.TempPathFactory, dbt_build) -> dict:
     """The fixture landed once; built twice as of AS_OF and once a day later."""
     directory = tmp_path_factory.mktemp("client_agent_marts")
-    raw_root = directory / "raw"
-    for relative_path, records in RAW_FILES.items():
-        write_jsonl(raw_root, relative_path, records)
-    warehouse = make_warehouse(directory)
-    con = connect(warehouse)
-    try:
-        report = ingest(raw_root, con)
-    finally:
-        con.close()
-    assert not report.refused and report.rows_quarantined == 0, report
+    warehouse = land_records(directory, RAW_FILES)
 
     # 1. every model (and seed) these marts need; 2. these marts again with their data and unit tests
     # (the parents' own tests belong to other suites) -- the second build of the same data;

@@ -28,8 +28,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
+from helpers import query
 
 from ingestion.landing import ingest
 from ingestion.warehouse import connect
@@ -315,14 +315,6 @@ def land(warehouse: Path, raw_root: Path) -> None:
     finally:
         con.close()
     assert not report.refused and report.rows_quarantined == 0, report
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def table_rows(warehouse: Path, table: str, left_out: tuple[str, ...]) -> list[tuple]:

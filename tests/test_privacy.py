@@ -7,18 +7,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from helpers import write_jsonl
 
 from ingestion.landing import ingest
 from ingestion.privacy import export_subject, forget
 from ingestion.warehouse import connect
 
 pytestmark = pytest.mark.dbt
-
-
-def write_jsonl(raw_root: Path, relative_path: str, records: list[dict]) -> None:
-    path = raw_root / relative_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r) + "\n" for r in records))
 
 
 def track(message_id: str, user_id: str, at: str) -> dict:

@@ -24,15 +24,11 @@ k = 100·tickets/3, each capped at 100.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
-
-from ingestion.landing import ingest
-from ingestion.warehouse import connect
+from helpers import land_records, query
 
 pytestmark = pytest.mark.dbt
 
@@ -247,39 +243,11 @@ RAW_FILES: dict[str, list[dict]] = {
 }
 
 
-def write_jsonl(raw_root: Path, relative_path: str, records: list[dict]) -> None:
-    path = raw_root / relative_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(record) + "\n" for record in records))
-
-
-def land_fixture(directory: Path, make_warehouse) -> Path:
-    raw_root = directory / "raw"
-    for relative_path, records in RAW_FILES.items():
-        write_jsonl(raw_root, relative_path, records)
-    path = make_warehouse(directory)
-    con = connect(path)
-    try:
-        report = ingest(raw_root, con)
-    finally:
-        con.close()
-    assert not report.refused and report.rows_quarantined == 0, report
-    return path
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory, make_warehouse, dbt_build) -> Path:
+def warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_build) -> Path:
     """The fixture landed and built once for this module (one dbt build of the selection)."""
     directory = tmp_path_factory.mktemp("product_marts")
-    path = land_fixture(directory, make_warehouse)
+    path = land_records(directory, RAW_FILES)
     # cautious: leave out tests (e.g. relationships to dims) whose other parents are not selected
     result = dbt_build(
         path, directory, args=("build", "--indirect-selection", "cautious", "--select", *SELECT), as_of=AS_OF

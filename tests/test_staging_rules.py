@@ -7,41 +7,17 @@ expected number below is counted by hand from ``RAW_FILES``.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
-
-from ingestion.landing import ingest
-from ingestion.warehouse import connect
+from helpers import land_records, query, scalar
 
 pytestmark = pytest.mark.dbt
 
 
 def ts(text: str) -> datetime:
     return datetime.fromisoformat(text)
-
-
-def write_jsonl(raw_root: Path, relative_path: str, records: list[dict]) -> None:
-    path = raw_root / relative_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(record) + "\n" for record in records))
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def scalar(warehouse: Path, sql: str):
-    rows = query(warehouse, sql)
-    assert len(rows) == 1, rows
-    return rows[0][0]
 
 
 def track(message_id: str, event: str, user_id: str | None, account_id: str | None, **extra: object) -> dict:
@@ -325,19 +301,10 @@ RAW_FILES: dict[str, list[dict]] = {
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory, make_warehouse, dbt_build) -> Path:
+def warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_build) -> Path:
     """The fixture landed and built once for this module (one dbt build)."""
     directory = tmp_path_factory.mktemp("staging_rules")
-    raw_root = directory / "raw"
-    for relative_path, records in RAW_FILES.items():
-        write_jsonl(raw_root, relative_path, records)
-    path = make_warehouse(directory)
-    con = connect(path)
-    try:
-        report = ingest(raw_root, con)
-    finally:
-        con.close()
-    assert not report.refused and report.rows_quarantined == 0, report
+    path = land_records(directory, RAW_FILES)
     result = dbt_build(path, directory)
     statuses = result.counts()
     assert not {k for k in statuses if k.endswith((":fail", ":error", ":warn"))}, statuses

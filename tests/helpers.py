@@ -1,0 +1,53 @@
+"""Helpers shared by the dbt integration tests: write raw fixtures, land them, read results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from ingestion.landing import ingest
+from ingestion.warehouse import connect
+
+
+def write_jsonl(raw_root: Path, relative_path: str, records: list[dict]) -> None:
+    """Write ``records`` as one JSONL dump at ``raw_root/relative_path``."""
+    path = raw_root / relative_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(record) + "\n" for record in records))
+
+
+def land_records(directory: Path, files: dict[str, list[dict]]) -> Path:
+    """Write ``files`` under ``directory/raw``, land them in a new ``directory/warehouse.duckdb``.
+
+    Asserts that every line landed (a fixture with a quarantined line is a broken fixture).
+    """
+    raw_root = directory / "raw"
+    for relative_path, records in files.items():
+        write_jsonl(raw_root, relative_path, records)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "warehouse.duckdb"
+    con = connect(path)
+    try:
+        report = ingest(raw_root, con)
+    finally:
+        con.close()
+    assert not report.refused and report.rows_quarantined == 0, report
+    return path
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    """Rows of ``sql`` over the warehouse, opened read-only."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def scalar(warehouse: Path, sql: str):
+    """The single value of ``sql``."""
+    rows = query(warehouse, sql)
+    assert len(rows) == 1, rows
+    return rows[0][0]
