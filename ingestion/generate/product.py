@@ -12,7 +12,14 @@ from ingestion.generate import vocab
 from ingestion.generate.columns import Vocab, frame_keys, strings, table
 from ingestion.generate.config import DAY_MS, HOUR_MS, MINUTE_MS, from_ms
 from ingestion.generate.population import Account, User, World
-from ingestion.generate.timeline import Activity, Sessions, choose, forward_fill_index, simulate_sessions
+from ingestion.generate.timeline import (
+    Activity,
+    Sessions,
+    choose,
+    forward_fill_index,
+    persona_activity,
+    simulate_sessions,
+)
 from ingestion.generate.writer import Frame
 from ingestion.streams import STREAMS_BY_TABLE
 
@@ -57,19 +64,7 @@ class Renewal:
 
 def activity(world: World) -> Activity:
     """Session parameters of every user, from its persona and account."""
-    users = world.users
-    params = np.array([PERSONAS[u.persona][:4] for u in users], dtype=float).reshape(-1, 4)
-    return Activity(
-        rate=params[:, 0],
-        weekend=params[:, 1],
-        tz_min=np.array([world.accounts[u.account].tz_min for u in users], dtype=np.int64),
-        active_from=np.array([u.active_from_ms for u in users], dtype=np.int64),
-        active_until=np.array([u.active_until_ms for u in users], dtype=np.int64),
-        drop_at=np.array([u.drop_at_ms for u in users], dtype=np.int64),
-        drop_factor=np.array([u.drop_factor for u in users], dtype=float),
-        events_mean=params[:, 2],
-        gap_median_s=params[:, 3],
-    )
+    return persona_activity(world, PERSONAS)
 
 
 def count_events(world: World, scale: float, rng: np.random.Generator) -> int:

@@ -10,10 +10,14 @@ warehouse's 30-minute rule finds exactly these sessions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ingestion.generate.config import DAY_MS, HOUR_MS, MINUTE_MS
+
+if TYPE_CHECKING:
+    from ingestion.generate.population import World
 
 # Relative activity by local hour: office hours for staff, evenings for web visitors.
 STAFF_HOURS = np.array(
@@ -160,4 +164,22 @@ def simulate_sessions(act: Activity, end_ms: int, scale: float, rng: np.random.G
         ev_actor=ev_actor[ev_keep],
         ev_time=ev_time[ev_keep],
         ev_rank=ev_rank,
+    )
+
+
+def persona_activity(world: World, personas: dict[str, tuple]) -> Activity:
+    """Session parameters of every user: (rate, weekend, events_mean, gap_median_s) from the
+    persona table of an app, activity windows and usage drops from the user, timezone from the account."""
+    users = world.users
+    params = np.array([personas[u.persona][:4] for u in users], dtype=float).reshape(-1, 4)
+    return Activity(
+        rate=params[:, 0],
+        weekend=params[:, 1],
+        tz_min=np.array([world.accounts[u.account].tz_min for u in users], dtype=np.int64),
+        active_from=np.array([u.active_from_ms for u in users], dtype=np.int64),
+        active_until=np.array([u.active_until_ms for u in users], dtype=np.int64),
+        drop_at=np.array([u.drop_at_ms for u in users], dtype=np.int64),
+        drop_factor=np.array([u.drop_factor for u in users], dtype=float),
+        events_mean=params[:, 2],
+        gap_median_s=params[:, 3],
     )
