@@ -1,4 +1,10 @@
-"""The `ewh` command: what users do by hand (DESIGN.md §7)."""
+"""The `ewh` command: what users do by hand. Each command parses its options and calls the library.
+
+Every path comes from the environment (``.env`` in the project root is read first) and is
+resolved from the project root, whatever folder the command runs in (``ingestion/config.py``).
+Writers wait for the warehouse when another process holds it (``--wait``, default 10 minutes)
+and then say in one line who holds it; read-only commands read the serving database.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ingestion import config
+from ingestion.console import eprint, progress_bar
 
 
 def _parse_time(value: str) -> datetime:
@@ -24,12 +31,13 @@ def _parse_time(value: str) -> datetime:
     return parsed
 
 
-def _as_of_text(value: datetime | None) -> str | None:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else None
+def _parse_wait(value: str) -> float:
+    from ingestion.warehouse import parse_duration
 
-
-def _eprint(*parts: object) -> None:
-    print(*parts, file=sys.stderr, flush=True)
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 # ------------------------------------------------------------------ generate
@@ -39,7 +47,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from ingestion.generate import GenerateConfig, generate
 
     cfg = GenerateConfig(
-        out_dir=Path(args.out),
+        out_dir=config.resolve(args.out) if args.out else config.raw_dir(),
         accounts=args.accounts,
         users_per_account=args.users_per_account,
         agents_per_account=args.agents_per_account,
@@ -54,8 +62,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
     )
     started = time.perf_counter()
-    report = generate(cfg, progress=_eprint)
-    print(f"wrote {len(report.files)} files under {args.out} in {time.perf_counter() - started:.1f} s")
+    report = generate(cfg, progress=eprint if args.verbose else None)
+    print(f"wrote {len(report.files)} files under {cfg.out_dir} in {time.perf_counter() - started:.1f} s")
     for stream, rows in sorted(report.rows_per_stream.items()):
         print(f"  {stream:<32} {rows:>12,} rows")
     if report.bad_lines:
@@ -66,103 +74,96 @@ def cmd_generate(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ ingest
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
+def land(raw_dir: Path, *, as_of: datetime | None, wait: float | None, verbose: bool, settle: float) -> int:
+    """Land every new file under ``raw_dir``; print what happened; 0, or 1 when a file was refused or failed."""
     from ingestion.landing import FileResult, ingest
-    from ingestion.warehouse import connect
+    from ingestion.warehouse import warehouse
 
-    raw_root = Path(args.raw_dir or config.raw_dir())
-    warehouse = config.warehouse_path()
-
-    def progress(index: int, total: int, result: FileResult) -> None:
-        if result.status == "landed":
-            detail = f"{result.rows_landed:,} rows"
-            if result.rows_quarantined:
-                detail += f", {result.rows_quarantined:,} quarantined"
-            detail += f" ({result.seconds:.2f} s)"
-        else:
-            detail = result.message
-        if result.status != "skipped" or args.verbose:
-            _eprint(f"[{index}/{total}] {result.status:<8} {result.path}  {detail}")
-
+    path = config.warehouse_path()
     started = time.perf_counter()
-    con = connect(warehouse)
-    try:
-        report = ingest(raw_root, con, progress=progress)
-    finally:
-        con.close()
+    with progress_bar("landing", enabled=not verbose) as bar:
+
+        def progress(index: int, total: int, result: FileResult) -> None:
+            bar.update(completed=index, total=total, status=result.path[-48:])
+            if verbose and (result.status != "skipped" or verbose > 1):
+                detail = (
+                    f"{result.rows_landed:,} rows"
+                    + (f", {result.rows_quarantined:,} quarantined" if result.rows_quarantined else "")
+                    if result.status == "landed"
+                    else result.message
+                )
+                eprint(f"[{index}/{total}] {result.status:<8} {result.path}  {detail}")
+
+        with warehouse(path, wait=wait, notify=eprint, purpose="ewh ingest") as con:
+            report = ingest(raw_dir, con, as_of=as_of, progress=progress, settle_seconds=settle)
     elapsed = time.perf_counter() - started
     print(
-        f"ingest {raw_root} -> {warehouse}: {len(report.landed)} files landed, {len(report.skipped)} already "
-        f"landed, {len(report.refused)} refused; {report.rows_landed:,} rows landed, "
-        f"{report.rows_quarantined:,} lines quarantined ({elapsed:.1f} s)"
+        f"ingest {raw_dir} -> {path}: {len(report.landed)} files landed, {len(report.skipped)} already "
+        f"landed, {len(report.refused)} refused, {len(report.failed)} failed"
+        + (f", {len(report.pending)} still changing" if report.pending else "")
+        + f"; {report.rows_landed:,} rows landed, {report.rows_quarantined:,} lines quarantined"
+        + (f", {report.rows_expired:,} rows already past retention" if report.rows_expired else "")
+        + (f", {report.rows_erased:,} rows about erased people" if report.rows_erased else "")
+        + f" ({elapsed:.1f} s)"
     )
     for table, (landed, quarantined) in sorted(report.rows_by_table().items()):
         print(f"  raw.{table:<32} +{landed:>10,} rows  {quarantined:>6,} quarantined")
     if report.rows_quarantined:
         print("  see raw._quarantine for the reason and text of each quarantined line")
-    for refused in report.refused:
-        _eprint(f"refused: {refused.message}")
-    return 1 if report.refused else 0
+    for bad in report.refused + report.failed:
+        eprint(f"{bad.status}: {bad.message}")
+    return 0 if report.ok else 1
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    raw_dir = config.resolve(args.raw_dir) if args.raw_dir else config.raw_dir()
+    return land(raw_dir, as_of=args.as_of, wait=args.wait, verbose=args.verbose, settle=args.settle)
 
 
 # ------------------------------------------------------------------ build
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from ingestion.dbt_runner import run_dbt
-    from ingestion.warehouse import connect
+    from ingestion.build import build
 
-    warehouse = config.warehouse_path()
-    connect(warehouse).close()  # every raw table exists, so a build works with streams still empty
-    dbt_args = ["build"]
-    if args.full_refresh:
-        dbt_args.append("--full-refresh")
-    if args.select:
-        dbt_args += ["--select", *args.select]
-    started = time.perf_counter()
-    result = run_dbt(
-        dbt_args, warehouse=warehouse, as_of=_as_of_text(args.as_of), check=False, stream_output=True
+    result = build(
+        as_of=args.as_of,
+        full_refresh=args.full_refresh,
+        select=args.select,
+        exclude=args.exclude,
+        wait=args.wait,
+        notify=eprint,
+        on_line=print,
     )
-    counts = result.counts()
-    _print_build_counts(counts, time.perf_counter() - started)
-    return result.returncode
-
-
-def _print_build_counts(counts: dict[str, int], seconds: float) -> None:
-    models = sum(v for k, v in counts.items() if k.startswith("model:"))
-    tests = sum(v for k, v in counts.items() if k.startswith(("test:", "unit_test:")))
-    passed = sum(v for k, v in counts.items() if k in ("test:pass", "unit_test:pass"))
-    built = counts.get("model:success", 0)
-    print(f"dbt build: {built}/{models} models built, {passed}/{tests} tests passed ({seconds:.1f} s)")
-    other = {k: v for k, v in counts.items() if k not in ("model:success", "test:pass", "unit_test:pass")}
-    if other:
-        print("  other results: " + ", ".join(f"{k}={v}" for k, v in sorted(other.items())))
+    summary = result.dbt.summary()
+    print(
+        f"dbt build: {summary['models_built']}/{summary['models']} models built, "
+        f"{summary['tests_passed']}/{summary['tests']} tests passed ({result.seconds:.1f} s)"
+    )
+    if result.published:
+        p = result.published
+        print(f"published {p.tables} marts ({p.rows:,} rows) to {p.path} for readers ({p.seconds:.1f} s)")
+    elif not result.ok:
+        eprint("the build failed: the serving database keeps the last good build")
+    return result.dbt.returncode
 
 
 # ------------------------------------------------------------------ prune
 
 
 def cmd_prune(args: argparse.Namespace) -> int:
-    from ingestion.retention import RetentionError, prune
-    from ingestion.warehouse import connect
+    from ingestion.retention import prune
+    from ingestion.warehouse import WarehouseMissingError, warehouse
 
-    warehouse = config.warehouse_path()
-    if not warehouse.exists():
-        raise FileNotFoundError(
-            f"warehouse {warehouse} does not exist; run `ewh ingest` or `make demo` first"
-        )
+    path = config.warehouse_path()
+    if not path.exists():
+        raise WarehouseMissingError(f"warehouse {path} does not exist; run `ewh ingest` or `make demo` first")
     started = time.perf_counter()
-    con = connect(warehouse)
-    try:
+    with warehouse(path, wait=args.wait, notify=eprint, purpose="ewh prune") as con:
         report = prune(con, as_of=args.as_of, dry_run=args.dry_run)
-    except RetentionError as exc:
-        _eprint(f"ewh prune: {exc}")
-        return 2
-    finally:
-        con.close()
     what = "dry run, nothing changed" if args.dry_run else "done"
     print(
-        f"prune {warehouse} as of {report.as_of:%Y-%m-%d %H:%M:%S} UTC ({what}, "
+        f"prune {path} as of {report.as_of:%Y-%m-%d %H:%M:%S} UTC ({what}, "
         f"{time.perf_counter() - started:.1f} s)"
     )
     print(report.format_table())
@@ -173,36 +174,45 @@ def cmd_prune(args: argparse.Namespace) -> int:
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
-    from ingestion.privacy import forget
-    from ingestion.warehouse import connect
+    from ingestion.privacy import forget, rewrite_database
+    from ingestion.serving import publish
+    from ingestion.warehouse import open_duckdb, warehouse, writer_lock
 
-    con = connect(config.warehouse_path())
-    try:
-        report = forget(con, args.subject_id, reason=args.reason, dry_run=args.dry_run)
-    finally:
-        con.close()
+    path = config.warehouse_path()
+    with writer_lock(path, wait=args.wait, notify=eprint, purpose="ewh forget"):
+        with warehouse(path, wait=args.wait, notify=eprint) as con:
+            report = forget(con, args.subject_id, reason=args.reason, dry_run=args.dry_run)
+            if not args.dry_run:
+                rewrite_database(con, path)  # closes con: the erased bytes go with the old file
+        if not args.dry_run and config.serving_path().exists():
+            con = open_duckdb(path, wait=args.wait)
+            try:
+                publish(con, config.serving_path())
+            finally:
+                con.close()
     verb = "would delete" if args.dry_run else "deleted"
     ids = ", ".join(sorted(report.subject.ids))
     print(
-        f"forget {args.subject_id} (ids: {ids}; {len(report.subject.sessions)} widget sessions): {verb} {report.total:,} rows"
+        f"forget {args.subject_id} (ids: {ids}; {len(report.subject.sessions)} widget sessions): "
+        f"{verb} {report.total:,} rows"
     )
     for table, rows in sorted(report.deleted.items()):
         print(f"  {table:<44} {rows:>8,}")
     if not args.dry_run:
-        print("tombstones recorded in raw._tombstones: files landed later drop rows about these ids")
+        print(
+            "tombstones recorded in raw._tombstones (files landed later drop rows about these ids); "
+            f"{path.name} rewritten and the serving database republished, so no byte holds the erased values"
+        )
     return 0
 
 
 def cmd_export_user(args: argparse.Namespace) -> int:
-    from ingestion.privacy import export_subject
-    from ingestion.warehouse import connect
+    from ingestion.privacy import export_path, export_subject
+    from ingestion.warehouse import warehouse
 
-    out = Path(args.out or f"data/exports/{args.subject_id}.json")
-    con = connect(config.warehouse_path(), read_only=True)
-    try:
+    out = export_path(config.exports_dir(), args.out, args.subject_id)
+    with warehouse(read_only=True, wait=args.wait, notify=eprint) as con:
         counts = export_subject(con, args.subject_id, out)
-    finally:
-        con.close()
     print(f"wrote {sum(counts.values()):,} rows about {args.subject_id} from {len(counts)} tables to {out}")
     for table, rows in sorted(counts.items()):
         print(f"  {table:<44} {rows:>8,}")
@@ -212,88 +222,37 @@ def cmd_export_user(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ summary / demo
 
 
-def print_summary(warehouse: Path) -> None:
-    from ingestion.streams import QUARANTINE_TABLE, STREAMS
-    from ingestion.warehouse import connect
-
-    con = connect(warehouse, read_only=True)
-    try:
-        print(f"warehouse {warehouse}")
-        print("raw tables:")
-        for stream in STREAMS:
-            rows = con.execute(f"select count(*) from {stream.qualified_table}").fetchone()[0]
-            print(f"  {stream.qualified_table:<36} {rows:>12,}")
-        quarantined = con.execute(
-            f"select table_name, count(*) from {QUARANTINE_TABLE} group by 1 order by 1"
-        ).fetchall()
-        total = sum(n for _, n in quarantined)
-        print(
-            f"quarantined lines: {total:,}"
-            + (f" ({', '.join(f'{t}: {n}' for t, n in quarantined)})" if total else "")
-        )
-        marts = con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-        ).fetchall()
-        if marts:
-            print("marts:")
-            for (name,) in marts:
-                rows = con.execute(f'select count(*) from marts."{name}"').fetchone()[0]
-                print(f"  marts.{name:<34} {rows:>12,}")
-        names = {name for (name,) in marts}
-        if "agent_comparison" in names:
-            grades = dict(
-                con.execute(
-                    "select performance_grade, count(*) from marts.agent_comparison group by 1"
-                ).fetchall()
-            )
-            order = ["A+", "A", "B+", "B", "C+", "C", "D"]
-            shown = [g for g in order if g in grades] + sorted(set(grades) - set(order), key=str)
-            print(
-                "agents per performance grade: "
-                + (", ".join(f"{g}: {grades[g]}" for g in shown) if shown else "none")
-            )
-        if "alerts" in names:
-            kinds = con.execute(
-                "select alert_type, count(*), count(case when severity = 'critical' then 1 end) "
-                "from marts.alerts group by 1 order by 1"
-            ).fetchall()
-            print(f"alerts: {sum(n for _, n, _ in kinds):,}" + ("" if kinds else " (none)"))
-            for alert_type, n, critical in kinds:
-                print(f"  {alert_type:<36} {n:>12,}" + (f"  ({critical:,} critical)" if critical else ""))
-    finally:
-        con.close()
-
-
 def cmd_summary(args: argparse.Namespace) -> int:
-    print_summary(config.warehouse_path())
+    from ingestion.summary import print_summary
+
+    print_summary(config.serving_path())
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Generate sample data, land it, build every model and print a summary."""
-    raw = Path(args.raw_dir or config.raw_dir())
-    warehouse = config.warehouse_path()
-    if args.fresh:
-        for path in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
-            if path.exists():
-                print(f"--fresh: removing {path}")
-                path.unlink()
-    gen_argv = ["generate", "--out", str(raw), "--seed", str(args.seed), "--overwrite"]
-    if not args.clean:
-        # A few producer faults, so the summary shows quarantine, dedupe and late events at work.
-        gen_argv += ["--bad-line-rate", "0.002", "--duplicate-rate", "0.01", "--late-rate", "0.02"]
-    if args.end:
-        gen_argv += ["--end", args.end.isoformat()]
-    gen_args = build_parser().parse_args(gen_argv)
-    print("== 1/3 generate sample dumps")
-    cmd_generate(gen_args)
-    print("== 2/3 land raw files")
-    ingest_status = cmd_ingest(argparse.Namespace(raw_dir=str(raw), verbose=False))
-    print("== 3/3 dbt build")
-    build_status = cmd_build(argparse.Namespace(full_refresh=False, select=None, as_of=args.as_of))
-    print("== summary")
-    print_summary(config.warehouse_path())
-    return build_status or ingest_status
+    from orchestration.demo import run_demo
+
+    return run_demo(
+        seed=args.seed,
+        as_of=args.as_of,
+        end=args.end,
+        clean=args.clean,
+        fresh=args.fresh,
+        verbose=args.verbose,
+    )
+
+
+def cmd_fingerprint(args: argparse.Namespace) -> int:
+    from ingestion.fingerprint import fingerprint_tables
+    from ingestion.serving import open_serving
+
+    con = open_serving(config.serving_path())
+    try:
+        for table, digest in fingerprint_tables(con).items():
+            print(f"{digest}  {table}")
+    finally:
+        con.close()
+    return 0
 
 
 # ------------------------------------------------------------------ parser
@@ -303,14 +262,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ewh",
         description="Engagement Warehouse: land raw analytics dumps in DuckDB and build the dbt marts. "
-        "The warehouse file comes from EWH_WAREHOUSE (default data/warehouse.duckdb).",
+        "Paths come from EWH_WAREHOUSE, EWH_SERVING, EWH_RAW_DIR (see .env.example), relative to the project root.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    wait_help = "how long to wait when another process holds the warehouse, e.g. 90s, 10m (default: EWH_LOCK_WAIT or 10m)"
 
     gen = sub.add_parser("generate", help="write seeded sample dumps of all 11 raw streams")
-    gen.add_argument(
-        "--out", default=str(config.raw_dir()), help="raw root to write into (default: %(default)s)"
-    )
+    gen.add_argument("--out", default=None, help="raw root to write into (default: EWH_RAW_DIR or data/raw)")
     gen.add_argument("--accounts", type=int, default=8)
     gen.add_argument("--users-per-account", type=int, default=6)
     gen.add_argument("--agents-per-account", type=int, default=2)
@@ -319,39 +277,46 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--events", type=int, default=None, help="scale activity to about this many events")
     gen.add_argument("--format", choices=["jsonl", "jsonl.gz", "parquet"], default="jsonl")
     gen.add_argument("--seed", type=int, default=42)
-    gen.add_argument(
-        "--bad-line-rate", type=float, default=0.0, help="share of malformed JSONL lines to inject"
-    )
+    gen.add_argument("--bad-line-rate", type=float, default=0.0, help="share of malformed JSONL lines to inject")
     gen.add_argument("--duplicate-rate", type=float, default=0.0, help="share of records sent twice")
     gen.add_argument("--late-rate", type=float, default=0.0, help="share of product events arriving late")
     gen.add_argument("--overwrite", action="store_true", help="replace files already in the stream folders")
+    gen.add_argument("-v", "--verbose", action="store_true", help="say what is being generated")
     gen.set_defaults(func=cmd_generate)
 
-    ing = sub.add_parser(
-        "ingest", help="land every new file under a raw root laid out as <source>/<stream>/…"
-    )
+    ing = sub.add_parser("ingest", help="land every new file under a raw root laid out as <source>/<stream>/…")
     ing.add_argument("raw_dir", nargs="?", default=None, help="raw root (default: EWH_RAW_DIR or data/raw)")
-    ing.add_argument("-v", "--verbose", action="store_true", help="also list files skipped as already landed")
+    ing.add_argument(
+        "--as-of", type=_parse_time, default=None, help="UTC time retention periods count back from (default: now)"
+    )
+    ing.add_argument(
+        "--settle",
+        type=_parse_wait,
+        default=config.settle_seconds(),
+        help="leave files changed less than this ago for a later run (default: EWH_SETTLE_SECONDS or 0)",
+    )
+    ing.add_argument("--wait", type=_parse_wait, default=None, help=wait_help)
+    ing.add_argument(
+        "-v", "--verbose", action="count", default=0, help="one line per file (-vv: also files already landed)"
+    )
     ing.set_defaults(func=cmd_ingest)
 
-    build = sub.add_parser("build", help="dbt build with the project's profile and vars")
+    build = sub.add_parser("build", help="dbt build with the project's profile and vars, then publish the marts")
     build.add_argument("--as-of", type=_parse_time, default=None, help="UTC time scores are computed as of")
     build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
     build.add_argument("--select", "-s", nargs="+", default=None, help="dbt node selection")
+    build.add_argument("--exclude", nargs="+", default=None, help="dbt nodes to leave out")
+    build.add_argument("--wait", type=_parse_wait, default=None, help=wait_help)
     build.set_defaults(func=cmd_build)
 
     prune = sub.add_parser(
-        "prune", help="delete rows past retention and null old IP addresses (DESIGN §5); prints counts"
+        "prune", help="delete rows past retention and null old IP addresses (docs/retention.md); prints counts"
     )
+    prune.add_argument("--dry-run", action="store_true", help="count what would be deleted or nulled, change nothing")
     prune.add_argument(
-        "--dry-run", action="store_true", help="count what would be deleted or nulled, change nothing"
+        "--as-of", type=_parse_time, default=None, help="UTC time the retention periods count back from (default: now)"
     )
-    prune.add_argument(
-        "--as-of",
-        type=_parse_time,
-        default=None,
-        help="UTC time the retention periods count back from (default: now)",
-    )
+    prune.add_argument("--wait", type=_parse_wait, default=None, help=wait_help)
     prune.set_defaults(func=cmd_prune)
 
     forget_cmd = sub.add_parser(
@@ -360,48 +325,63 @@ def build_parser() -> argparse.ArgumentParser:
     forget_cmd.add_argument("subject_id", help="user_id, customer id or anonymous visitor id")
     forget_cmd.add_argument("--reason", default="erasure request", help="recorded with the tombstone")
     forget_cmd.add_argument("--dry-run", action="store_true", help="count the rows, change nothing")
+    forget_cmd.add_argument("--wait", type=_parse_wait, default=None, help=wait_help)
     forget_cmd.set_defaults(func=cmd_forget)
 
     export = sub.add_parser("export-user", help="write every row about a person to one JSON file")
     export.add_argument("subject_id", help="user_id, customer id or anonymous visitor id")
-    export.add_argument("--out", default=None, help="file to write (default: data/exports/<id>.json)")
+    export.add_argument(
+        "--out", default=None, help="file name inside the exports folder (default: EWH_EXPORTS_DIR/<id>.json)"
+    )
+    export.add_argument("--wait", type=_parse_wait, default=None, help=wait_help)
     export.set_defaults(func=cmd_export_user)
 
-    summary = sub.add_parser("summary", help="rows per raw table, quarantined lines and mart sizes")
+    summary = sub.add_parser("summary", help="rows per raw table, quarantined lines and mart sizes (serving file)")
     summary.set_defaults(func=cmd_summary)
 
-    demo = sub.add_parser("demo", help="generate, ingest and build on sample data, then print a summary")
-    demo.add_argument("--raw-dir", default=None)
-    demo.add_argument("--seed", type=int, default=42)
-    demo.add_argument(
-        "--as-of", type=_parse_time, default=None, help="build as of this UTC time (default: now)"
+    finger = sub.add_parser(
+        "fingerprint", help="an order-independent hash of every mart of the serving file (run-time columns left out)"
     )
+    finger.set_defaults(func=cmd_fingerprint)
+
+    demo = sub.add_parser("demo", help="generate sample data, then land and build it in a Dagster run")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--as-of", type=_parse_time, default=None, help="build as of this UTC time (default: now)")
     demo.add_argument(
-        "--clean",
-        action="store_true",
-        help="no injected faults (default: 0.2%% bad lines, 1%% duplicates, 2%% late)",
+        "--clean", action="store_true", help="no injected faults (default: 0.2%% bad lines, 1%% duplicates, 2%% late)"
     )
     demo.add_argument("--end", type=_parse_time, default=None, help="sample data ends here (default: now)")
     demo.add_argument(
-        "--fresh",
-        action="store_true",
-        help="start from an empty warehouse (deletes the EWH_WAREHOUSE file first)",
+        "--fresh", action="store_true", help="start from an empty warehouse (deletes the EWH_WAREHOUSE file first)"
     )
+    demo.add_argument("-v", "--verbose", action="store_true", help="every file and every dbt node, one line each")
     demo.set_defaults(func=cmd_demo)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from ingestion.config import ConfigError
+    from ingestion.dbt_runner import DbtError
+    from ingestion.privacy import SubjectError
+    from ingestion.warehouse import WarehouseError
+
+    config.load_env()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except FileNotFoundError as exc:
-        _eprint(f"ewh: {exc}")
+    except (WarehouseError, ConfigError, SubjectError) as exc:
+        eprint(f"ewh {args.command}: {exc}")
+        return 1
+    except (FileNotFoundError, FileExistsError, DbtError) as exc:
+        eprint(f"ewh {args.command}: {exc}")
         return 2
     except KeyboardInterrupt:
-        _eprint("ewh: interrupted")
+        eprint("ewh: interrupted")
         return 130
+    except BrokenPipeError:  # the reader of our output went away (`ewh summary | head`)
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

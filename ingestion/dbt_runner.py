@@ -2,6 +2,7 @@
 
 dbt runs in a subprocess so that its environment (``EWH_WAREHOUSE``) is explicit per call
 and no global state leaks between runs (tests build several warehouses in one process).
+Every run gets the vars of ``EWH_DBT_VARS`` (``ingestion/config.py``) under its own.
 """
 
 from __future__ import annotations
@@ -10,15 +11,18 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingestion.config import dbt_project_dir
+from ingestion.config import dbt_project_dir, dbt_var_overrides
 
 
 class DbtError(RuntimeError):
     """dbt exited non-zero; the message carries the tail of its output."""
+
+
+LOCK_CONFLICT = "Could not set lock on file"
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,24 @@ class DbtResult:
             out[key] = out.get(key, 0) + 1
         return out
 
+    def summary(self) -> dict[str, int]:
+        counts = self.counts()
+        return {
+            "models": sum(v for k, v in counts.items() if k.startswith("model:")),
+            "models_built": counts.get("model:success", 0),
+            "tests": sum(v for k, v in counts.items() if k.startswith(("test:", "unit_test:"))),
+            "tests_passed": counts.get("test:pass", 0) + counts.get("unit_test:pass", 0),
+        }
+
+    def failures(self) -> list[str]:
+        """One line per node that errored or failed: '<node>: <message>'."""
+        lines = []
+        for r in (self.run_results or {}).get("results", []):
+            if r["status"] in ("error", "fail", "runtime error"):
+                message = (r.get("message") or "").strip().splitlines()
+                lines.append(f"{r['unique_id'].split('.')[-1]}: {message[0] if message else r['status']}")
+        return lines
+
 
 def _dbt_command() -> list[str]:
     """The dbt executable of this environment (beside the running Python)."""
@@ -44,7 +66,7 @@ def _dbt_command() -> list[str]:
 
 
 def dbt_vars(as_of: str | None = None, extra: dict | None = None) -> dict:
-    values: dict = dict(extra or {})
+    values: dict = {**dbt_var_overrides(), **(extra or {})}
     if as_of:
         values["as_of"] = as_of
     return values
@@ -57,28 +79,22 @@ def run_dbt(
     as_of: str | None = None,
     vars: dict | None = None,
     check: bool = True,
-    stream_output: bool = False,
+    on_line: Callable[[str], None] | None = None,
     project_dir: Path | None = None,
     target_path: Path | None = None,
 ) -> DbtResult:
     """Run ``dbt <args>`` against ``warehouse`` and return its output and run results.
 
-    ``as_of`` sets the dbt var of the same name; ``vars`` adds more vars.
-    With ``check`` a non-zero exit raises :class:`DbtError`. ``target_path`` moves dbt's
-    ``target/`` and logs (tests give each warehouse its own, so runs never share artifacts).
+    ``as_of`` sets the dbt var of the same name; ``vars`` adds more vars. ``on_line`` receives
+    each line of dbt's output as it comes (the output is captured either way). With ``check``
+    a non-zero exit raises :class:`DbtError`. ``target_path`` moves dbt's ``target/`` and logs
+    (tests give each warehouse its own, so runs never share artifacts).
     """
     project = (project_dir or dbt_project_dir()).resolve()
     env = dict(os.environ)
     env["EWH_WAREHOUSE"] = str(Path(warehouse).resolve())
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    cmd = [
-        *_dbt_command(),
-        *args,
-        "--project-dir",
-        str(project),
-        "--profiles-dir",
-        str(project),
-    ]
+    cmd = [*_dbt_command(), *args, "--project-dir", str(project), "--profiles-dir", str(project)]
     target = Path(target_path).resolve() if target_path else project / "target"
     if target_path:
         cmd += ["--target-path", str(target), "--log-path", str(target / "logs")]
@@ -87,15 +103,20 @@ def run_dbt(
         cmd += ["--vars", json.dumps(all_vars)]
     results_path = target / "run_results.json"
     results_path.unlink(missing_ok=True)
-    if stream_output:
-        proc = subprocess.run(cmd, env=env, cwd=project, text=True)
-        output = ""
-    else:
-        proc = subprocess.run(cmd, env=env, cwd=project, text=True, capture_output=True)
-        output = proc.stdout + proc.stderr
+    with subprocess.Popen(
+        cmd, env=env, cwd=project, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=1
+    ) as proc:
+        lines = []
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if on_line:
+                on_line(line.rstrip("\n"))
+        returncode = proc.wait()
+    output = "".join(lines)
     run_results = json.loads(results_path.read_text()) if results_path.exists() else None
-    result = DbtResult(proc.returncode, output, run_results)
-    if check and proc.returncode != 0:
+    result = DbtResult(returncode, output, run_results)
+    if check and returncode != 0:
         tail = "\n".join(output.splitlines()[-60:])
-        raise DbtError(f"dbt {' '.join(args)} failed (exit {proc.returncode}).\n{tail}")
+        raise DbtError(f"dbt {' '.join(args)} failed (exit {returncode}).\n{tail}")
     return result

@@ -1,7 +1,13 @@
-"""Retention and IP scrubbing (DESIGN.md §5): delete or null what is past its policy.
+"""Retention and IP scrubbing: delete or null what is past its policy.
 
-Plain Python over a DuckDB connection; the ``ewh prune`` command and the Dagster
-``prune_<table>`` assets both call :func:`prune`.
+Plain Python over a DuckDB connection; the ``ewh prune`` command, the Dagster ``prune_<table>``
+assets and landing (which drops rows already past policy, and nulls old IPs, before they are
+stored) all use the rules of :func:`policies`.
+
+The periods are dbt vars of ``dbt_project/dbt_project.yml`` (``retention_*_days``), read here
+through :func:`ingestion.config.project_var`: the models filter their inputs by the same
+periods, so a ``--full-refresh`` cannot rebuild what a prune removed, and one edit changes the
+policy everywhere.
 
 Every rule is relative to an ``as_of`` time (default: now, UTC) so a prune is reproducible.
 Rows are deleted from raw tables, which the staging views read, so a later ``dbt build`` cannot
@@ -27,9 +33,9 @@ from typing import Literal
 
 import duckdb
 
-Action = Literal["delete", "null", "keep"]
+from ingestion.config import project_var
 
-DEFAULT_BEHAVIOR_RETENTION_DAYS = 365
+Action = Literal["delete", "null", "keep"]
 
 
 class RetentionError(RuntimeError):
@@ -40,6 +46,12 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def period_days(name: str) -> int:
+    """A retention period of dbt_project.yml, e.g. ``period_days('sessions')`` ->
+    var ``retention_sessions_days``."""
+    return int(project_var(f"retention_{name}_days"))
+
+
 @dataclass(frozen=True)
 class Rule:
     """One retention rule on one table.
@@ -47,15 +59,14 @@ class Rule:
     ``where`` is a SQL predicate over the table's columns that selects the rows past policy; it
     may use the parameter ``$as_of`` (a naive UTC timestamp). A ``delete`` rule deletes those
     rows; a ``null`` rule sets ``fields`` to NULL on them. A field is a column name
-    (``ip_address``) or a path into a JSON column (``context.ip``); for raw tables the same path is
-    also removed from ``_record``, the original record kept by landing. A ``keep`` rule records
+    (``ip_address``) or a path into a JSON column (``context.ip``). A ``keep`` rule records
     that a table is kept indefinitely and does nothing. ``reads`` names the tables the predicate
     reads, whose own rules must run first.
     """
 
     table: str  # schema-qualified, e.g. raw.widget__events
     action: Action
-    policy: str  # what DESIGN §5 says, for reports
+    policy: str  # the policy in words, for reports
     where: str
     columns: tuple[str, ...]  # columns the predicate and fields need (checked before running)
     fields: tuple[str, ...] = ()
@@ -114,78 +125,123 @@ def keep(table: str, *, policy: str) -> Rule:
 
 
 BEHAVIOR_IDS = "select id from raw.behavior__events"
-WIDGET_EVENT_IDS = "select unnest(json_extract_string(events, '$[*].event_id')) from raw.widget__events"
 
-# The retention policy of DESIGN.md §5, one line per (table, rule). Raw tables come first, then
-# the incremental models that follow them; deletes come before the nulling of the same table.
-POLICIES: tuple[Rule, ...] = (
-    delete_older_than("raw.widget__events", "received_at", days=90, policy="raw widget events: 90 days"),
-    delete_older_than("raw.widget__sessions", "created_at", days=365, policy="sessions: 1 year"),
-    Rule(
-        table="raw.behavior__events",
-        action="delete",
-        policy=f"behavior events: own retention_days (default {DEFAULT_BEHAVIOR_RETENTION_DAYS}) or soft-deleted",
-        where=(
-            "(deleted_at is not null and deleted_at <= $as_of) or "
-            f'"timestamp" < $as_of - coalesce(retention_days, {DEFAULT_BEHAVIOR_RETENTION_DAYS}) * interval 1 day'
+
+def policies() -> tuple[Rule, ...]:
+    """The retention policy, one line per (table, rule), with the periods of dbt_project.yml.
+
+    Raw tables come first, then the incremental models that follow them; deletes come before
+    the nulling of the same table.
+    """
+    widget_days = period_days("widget_raw_events")
+    session_days = period_days("sessions")
+    behavior_days = period_days("behavior_default")
+    ip_days = period_days("ip_address")
+    return (
+        delete_older_than(
+            "raw.widget__events", "received_at", days=widget_days, policy=f"raw widget events: {widget_days} days"
         ),
-        columns=("deleted_at", "timestamp", "retention_days"),
-    ),
-    null_after(
-        "raw.widget__sessions", "created_at", days=30, fields=("ip_address",), policy="IP addresses: 30 days"
-    ),
-    null_after(
-        "raw.behavior__events", "timestamp", days=30, fields=("ip_address",), policy="IP addresses: 30 days"
-    ),
-    null_after(
-        "raw.product__tracks", "received_at", days=30, fields=("context.ip",), policy="IP addresses: 30 days"
-    ),
-    # Quarantined lines keep the producer's raw text (IPs, emails): kept for 90 days for review.
-    delete_older_than("raw._quarantine", "quarantined_at", days=90, policy="quarantined lines: 90 days"),
-    # Incremental models.
-    delete_older_than("marts.fct_sessions", "started_at", days=365, policy="sessions: 1 year"),
-    *(
-        rule
-        for model in ("intermediate.int_events_unioned", "marts.fct_events")
-        for rule in (
-            delete_missing_from_raw(
-                model,
-                "event_id",
-                raw="raw.widget__events",
-                raw_keys=WIDGET_EVENT_IDS,
-                where="source = 'widget'",
-                policy="widget events: as long as their raw batch (90 days)",
+        delete_older_than(
+            "raw.widget__sessions", "created_at", days=session_days, policy=f"sessions: {session_days} days"
+        ),
+        Rule(
+            table="raw.behavior__events",
+            action="delete",
+            policy=f"behavior events: own retention_days (default {behavior_days}) or soft-deleted",
+            where=(
+                "(deleted_at is not null and deleted_at <= $as_of) or "
+                f'"timestamp" < $as_of - coalesce(retention_days, {behavior_days}) * interval 1 day'
             ),
-            delete_missing_from_raw(
-                model,
-                "event_id",
-                raw="raw.behavior__events",
-                raw_keys=BEHAVIOR_IDS,
-                where="source = 'behavior'",
-                policy="behavior events: as long as their raw row",
-            ),
-        )
-    ),
-    keep("marts.widget_daily_stats", policy="daily stats: indefinitely"),
-    keep("marts.widget_top_events", policy="daily aggregates per chatbot: indefinitely, as daily stats"),
-    keep("marts.widget_traffic_sources", policy="daily aggregates per chatbot: indefinitely, as daily stats"),
-    keep("marts.widget_devices", policy="daily aggregates per chatbot: indefinitely, as daily stats"),
-    keep(
-        "intermediate.int_user_agents_parsed",
-        policy="parsed user-agent strings, nothing personal: indefinitely",
-    ),
-)
+            columns=("deleted_at", "timestamp", "retention_days"),
+        ),
+        null_after(
+            "raw.widget__sessions",
+            "created_at",
+            days=ip_days,
+            fields=("ip_address",),
+            policy=f"IP addresses: {ip_days} days",
+        ),
+        null_after(
+            "raw.behavior__events",
+            "timestamp",
+            days=ip_days,
+            fields=("ip_address",),
+            policy=f"IP addresses: {ip_days} days",
+        ),
+        null_after(
+            "raw.product__tracks",
+            "received_at",
+            days=ip_days,
+            fields=("context.ip",),
+            policy=f"IP addresses: {ip_days} days",
+        ),
+        # Quarantined lines keep the producer's raw text (IPs, emails): kept for review, then gone.
+        delete_older_than(
+            "raw._quarantine",
+            "quarantined_at",
+            days=period_days("quarantine"),
+            policy=f"quarantined lines: {period_days('quarantine')} days",
+        ),
+        # Incremental models.
+        delete_older_than(
+            "marts.fct_sessions", "started_at", days=session_days, policy=f"sessions: {session_days} days"
+        ),
+        *(
+            rule
+            for model in ("intermediate.int_events_unioned", "marts.fct_events")
+            for rule in (
+                Rule(
+                    table=model,
+                    action="delete",
+                    policy=f"widget events: as long as their raw batch ({widget_days} days)",
+                    where=f"source = 'widget' and received_at < $as_of - interval {widget_days} day",
+                    columns=("source", "received_at"),
+                ),
+                delete_missing_from_raw(
+                    model,
+                    "event_id",
+                    raw="raw.behavior__events",
+                    raw_keys=BEHAVIOR_IDS,
+                    where="source = 'behavior'",
+                    policy="behavior events: as long as their raw row",
+                ),
+            )
+        ),
+        # An event keeps its row after its session is pruned, but no longer points at it.
+        null_after(
+            "marts.fct_events",
+            "session_started_at",
+            days=session_days,
+            fields=("session_id",),
+            policy=f"session reference: {session_days} days",
+        ),
+        keep("marts.widget_daily_stats", policy="daily stats: indefinitely"),
+        keep("marts.widget_top_events", policy="daily aggregates per chatbot: indefinitely, as daily stats"),
+        keep("marts.widget_traffic_sources", policy="daily aggregates per chatbot: indefinitely, as daily stats"),
+        keep("marts.widget_devices", policy="daily aggregates per chatbot: indefinitely, as daily stats"),
+        keep(
+            "intermediate.int_user_agents_parsed",
+            policy="parsed user-agent strings, nothing personal: indefinitely",
+        ),
+    )
 
 
-def tables(policies: Iterable[Rule] = POLICIES, *, with_kept: bool = False) -> list[str]:
+def landing_rules(table: str) -> list[Rule]:
+    """The delete and null rules of one raw table (landing applies them before storing rows)."""
+    return [r for r in policies() if r.table == f"raw.{table}" and r.action != "keep"]
+
+
+def tables(rules: Iterable[Rule] | None = None, *, with_kept: bool = False) -> list[str]:
     """The tables that rules delete from or null in (and with ``with_kept`` those declared kept),
     in policy order, each once."""
-    return list(dict.fromkeys(r.table for r in policies if with_kept or r.action != "keep"))
+    rules = policies() if rules is None else rules
+    return list(dict.fromkeys(r.table for r in rules if with_kept or r.action != "keep"))
 
 
-def reads_first(table: str, policies: Iterable[Rule] = POLICIES) -> list[str]:
+def reads_first(table: str, rules: Iterable[Rule] | None = None) -> list[str]:
     """The tables whose rules must run before ``table``'s (those its rules read)."""
-    return list(dict.fromkeys(t for r in policies if r.table == table for t in r.reads))
+    rules = policies() if rules is None else rules
+    return list(dict.fromkeys(t for r in rules if r.table == table for t in r.reads))
 
 
 @dataclass(frozen=True)
@@ -261,14 +317,6 @@ def _removal_patch(path: list[str]) -> dict:
     return patch
 
 
-def _merge(into: dict, patch: dict) -> None:
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
-        else:
-            into[key] = value
-
-
 def _json_path(path: list[str]) -> str:
     return "$." + ".".join('"' + p.replace('"', '\\"') + '"' for p in path)
 
@@ -277,11 +325,10 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _null_sql(rule: Rule, has_record: bool) -> tuple[list[str], list[str]]:
+def null_assignments(rule: Rule) -> tuple[list[str], list[str]]:
     """SET clauses and 'there is something to null' conditions of a ``null`` rule."""
     sets: list[str] = []
     present: list[str] = []
-    record_patch: dict = {}
     for dotted in rule.fields:
         column, *path = dotted.split(".")
         col = _quote(column)
@@ -294,29 +341,32 @@ def _null_sql(rule: Rule, has_record: bool) -> tuple[list[str], list[str]]:
         else:
             sets.append(f"{col} = null")
             present.append(f"{col} is not null")
-        if has_record:
-            present.append(
-                f"json_extract_string(_record, {_sql_str(_json_path([column, *path]))}) is not null"
-            )
-            _merge(record_patch, _removal_patch([column, *path]))
-    if has_record:
-        # The original record keeps what the producer sent: remove the same fields from it.
-        sets.append(
-            "_record = case when _record is null then null "
-            f"else json_merge_patch(_record, {_sql_str(json.dumps(record_patch))}) end"
-        )
     return sets, present
 
 
-def _apply(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: datetime) -> int:
-    """Run one rule; return the rows it deleted or nulled."""
-    table = ".".join(_quote(p) for p in (rule.schema, rule.table_name))
+def apply_rule(
+    con: duckdb.DuckDBPyConnection,
+    rule: Rule,
+    as_of: datetime,
+    *,
+    relation: str | None = None,
+    where: str = "true",
+    delete_sets: str | None = None,
+) -> int:
+    """Run one rule on its table (or on ``relation``, a table with the same columns, limited to
+    the rows of ``where``); return the rows it deleted or nulled. With ``delete_sets`` a delete
+    rule marks rows (``update … set <delete_sets>``) instead of deleting them."""
+    target = relation or ".".join(_quote(p) for p in (rule.schema, rule.table_name))
     params = {"as_of": as_of} if "$as_of" in rule.where else {}
     if rule.action == "delete":
-        return con.execute(f"delete from {table} where ({rule.where})", params).fetchone()[0]
-    sets, present = _null_sql(rule, has_record="_record" in _columns(con, rule))
-    where = f"({rule.where}) and ({' or '.join(present)})"
-    return con.execute(f"update {table} set {', '.join(sets)} where {where}", params).fetchone()[0]
+        if delete_sets:
+            sql = f"update {target} set {delete_sets} where ({where}) and ({rule.where})"
+        else:
+            sql = f"delete from {target} where ({where}) and ({rule.where})"
+        return int(con.execute(sql, params).fetchone()[0])
+    sets, present = null_assignments(rule)
+    sql = f"update {target} set {', '.join(sets)} where ({where}) and ({rule.where}) and ({' or '.join(present)})"
+    return int(con.execute(sql, params).fetchone()[0])
 
 
 def _check_columns(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> None:
@@ -326,7 +376,7 @@ def _check_columns(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> None:
         if missing:
             raise RetentionError(
                 f"{rule.table} has no column {', '.join(missing)} needed by the rule '{rule.policy}'; "
-                "fix the table or its rule in ingestion/retention.py (POLICIES)."
+                "fix the table or its rule in ingestion/retention.py (policies())."
             )
 
 
@@ -336,7 +386,7 @@ def prune(
     as_of: datetime | None = None,
     dry_run: bool = False,
     only_tables: Iterable[str] | None = None,
-    policies: Iterable[Rule] = POLICIES,
+    rules: Iterable[Rule] | None = None,
 ) -> PruneReport:
     """Apply the retention rules (of ``only_tables``, default all) as of ``as_of`` (default now).
 
@@ -344,16 +394,16 @@ def prune(
     one transaction and rolls it back: nothing changes, and the counts are exactly what a real
     run would delete or null (rules that follow a raw deletion included).
     """
-    policies = tuple(policies)
+    all_rules = policies() if rules is None else tuple(rules)
     as_of = _to_naive_utc(as_of) if as_of else _now()
     wanted = set(only_tables) if only_tables is not None else None
-    rules = [r for r in policies if r.action != "keep" and (wanted is None or r.table in wanted)]
+    rules = [r for r in all_rules if r.action != "keep" and (wanted is None or r.table in wanted)]
     if wanted:
         unknown = wanted - {r.table for r in rules}
         if unknown:
             raise RetentionError(
                 f"no retention rule deletes from or nulls in {', '.join(sorted(unknown))}; "
-                f"tables with rules: {', '.join(tables(policies))}"
+                f"tables with rules: {', '.join(tables(all_rules))}"
             )
     report = PruneReport(as_of=as_of, dry_run=dry_run)
     if dry_run:
@@ -371,7 +421,7 @@ def prune(
                 con.begin()
             try:
                 for rule in table_rules:
-                    rows = int(_apply(con, rule, as_of))
+                    rows = apply_rule(con, rule, as_of)
                     status = "dry-run" if dry_run else "done"
                     report.results.append(RuleResult(rule.table, rule.action, rule.policy, rows, status))
             except BaseException:

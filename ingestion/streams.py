@@ -1,8 +1,15 @@
-"""The raw landing contract (DESIGN.md §3): every stream, its table, key and typed fields.
+"""The raw landing contract: every stream, its table, key and typed fields.
 
 This module is the single source of truth for what a raw table looks like. Landing,
 the generator, the warehouse bootstrap and the tests all read it; the dbt sources
-describe the same tables.
+(``dbt_project/models/staging/*/_*__sources.yml``) describe the same tables.
+
+A raw table holds the stream's fields, typed, plus the landing columns: ``_extra`` (every
+field the producer sent that the contract does not name, as a JSON object; null when there is
+none), ``_file``, ``_line``, ``_file_hash`` and ``_loaded_at``. The typed fields and ``_extra``
+together are the record as sent (nested objects stay JSON exactly as sent), so the original
+record stays recoverable without keeping a second copy of every row; the dump files themselves
+hold the exact bytes.
 """
 
 from __future__ import annotations
@@ -25,12 +32,12 @@ BOOLEAN = "BOOLEAN"
 JSON = "JSON"
 
 # Columns landing adds to every raw table.
-METADATA_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("_record", JSON),  # the original record, as the producer sent it
+LANDING_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("_extra", JSON),  # fields the producer sent outside the contract, as a JSON object (or null)
     ("_file", VARCHAR),  # path relative to the raw root: <source>/<stream>/...
     ("_line", BIGINT),  # 1-based line number (JSONL) or row number (Parquet)
     ("_file_hash", VARCHAR),  # sha256 of the file's bytes, joins raw._manifest
-    ("_loaded_at", TIMESTAMP),  # UTC time the file was landed
+    ("_loaded_at", TIMESTAMP),  # UTC time the file's batch was landed
 )
 
 FORMATS = (".jsonl", ".jsonl.gz", ".parquet")
@@ -75,21 +82,21 @@ STREAMS: tuple[Stream, ...] = (
         ("message_id",),
         _s("message_id", "event", "user_id", "anonymous_id", "account_id")
         + (("timestamp", TIMESTAMP), ("received_at", TIMESTAMP), ("properties", JSON), ("context", JSON)),
-        "Product SDK `track` calls (seed 000). `properties.utc_time` is the event time.",
+        "Product SDK `track` calls. `properties.utc_time` is the event time.",
     ),
     Stream(
         "product",
         "users",
         ("message_id",),
         _s("message_id", "user_id") + (("timestamp", TIMESTAMP), ("traits", JSON)),
-        "Product SDK `identify_user` calls with the user's traits (seed 000).",
+        "Product SDK `identify_user` calls with the user's traits.",
     ),
     Stream(
         "product",
         "accounts",
         ("message_id",),
         _s("message_id", "account_id") + (("timestamp", TIMESTAMP), ("traits", JSON)),
-        "Product SDK `identify_account` calls with the account's traits (seed 000).",
+        "Product SDK `identify_account` calls with the account's traits.",
     ),
     Stream(
         "behavior",
@@ -118,14 +125,14 @@ STREAMS: tuple[Stream, ...] = (
             ("deleted_at", TIMESTAMP),
         )
         + _s("ip_address", "user_agent", "referrer"),
-        "Rows of the behavior-tracking table (seed 001); durations in milliseconds.",
+        "Rows of the behavior-tracking table; durations in milliseconds.",
     ),
     Stream(
         "widget",
         "events",
         ("sessionId",),
         _s("chatbotId", "sessionId") + (("events", JSON), ("received_at", TIMESTAMP)),
-        "Chat-widget event batches, one line per POST as the widget sends it (seed 002).",
+        "Chat-widget event batches, one line per POST as the widget sends it.",
         child_key=("events", "event_id"),
     ),
     Stream(
@@ -146,7 +153,7 @@ STREAMS: tuple[Stream, ...] = (
         + (("screen_width", INTEGER), ("screen_height", INTEGER))
         + _s("ip_address")
         + (("created_at", TIMESTAMP),),
-        "Chat-widget session payloads: attribution, user agent, screen, IP (seed 002).",
+        "Chat-widget session payloads: attribution, user agent, screen, IP.",
     ),
     Stream(
         "widget",
@@ -154,7 +161,7 @@ STREAMS: tuple[Stream, ...] = (
         ("message_id",),
         _s("message_id", "session_id", "user_id", "user_email", "user_name")
         + (("user_metadata", JSON), ("identified_at", TIMESTAMP)),
-        "Chat-widget `identify()` calls tying a session to a known user (seed 002).",
+        "Chat-widget `identify()` calls tying a session to a known user.",
     ),
     Stream(
         "client_success",
@@ -164,7 +171,7 @@ STREAMS: tuple[Stream, ...] = (
         + (("event_data", JSON),)
         + _s("session_id")
         + (("duration_seconds", INTEGER), ("created_at", TIMESTAMP)),
-        "Client engagement events (seed 003).",
+        "Client engagement events.",
     ),
     Stream(
         "client_success",
@@ -172,7 +179,7 @@ STREAMS: tuple[Stream, ...] = (
         ("task_id", "updated_at"),
         _s("task_id", "client_id", "organization_id", "task_type", "title", "status")
         + (("updated_at", TIMESTAMP),),
-        "Onboarding task state changes, one line per change (seed 003).",
+        "Onboarding task state changes, one line per change.",
     ),
     Stream(
         "conversations",
@@ -198,7 +205,7 @@ STREAMS: tuple[Stream, ...] = (
             ("customerJourney", JSON),
             ("messages", JSON),
         ),
-        "One ConversationInsight record per agent conversation, with its messages (seed 004).",
+        "One ConversationInsight record per agent conversation, with its messages.",
     ),
     Stream(
         "reference",

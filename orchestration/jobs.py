@@ -1,23 +1,28 @@
 """Asset jobs the schedules and the sensor launch. Selections are by group and dbt tag, never by model.
 
-- ``landing_job``: group ``landing`` (and its blocking raw checks);
-- ``hourly_build_job``: landing + the whole dbt build (event models are incremental, so the
-  hourly run is cheap and every mart stays fresh and buildable on a new warehouse);
-- ``daily_job``: group ``retention`` + dbt nodes tagged ``daily`` (health and alerts), rebuilt
-  as of 02:00 UTC after pruning;
-- ``weekly_scores_job``: dbt nodes tagged ``weekly`` (the score marts), rebuilt as of Sunday
-  00:00 UTC, the end of the ISO week they close.
+- ``landing_job``: group ``landing`` (and its blocking raw checks); what the sensor launches;
+- ``hourly_build_job``: landing, the whole dbt build (event models are incremental, so the
+  hourly run costs what the new hour costs) and the serving database;
+- ``daily_job``: group ``retention`` first, then the dbt models tagged ``daily`` (health and
+  alerts) and the serving database, as of 02:00 UTC;
+- ``weekly_scores_job``: the dbt models tagged ``weekly`` (the score marts) and the serving
+  database, as of Monday 00:00 UTC, when the ISO week they close is complete.
+
+A cadence job rebuilds its tagged models *with every model they read that depends on as_of*:
+their ancestors, leaving out only the incremental models (which hold everything landed and do
+not depend on as_of). So a tick re-run later gives the same marts: nothing compiled with
+another as_of (a view built by the last hourly run) reaches them. The prune assets come before
+the dbt models in the daily job because every model that reads a pruned table depends on its
+prune asset (``orchestration/dbt/translator.py``).
 
 A model joins the daily or weekly cadence with a dbt tag (``+tags: ["weekly"]`` in
-``dbt_project.yml`` or ``config(tags=[...])``). Tagged models are not left out of the hourly
-build: tags decide which models are re-materialized as of the cadence's tick, and excluding
-them hourly would leave their untagged children (and their unit tests) without a parent on a
-new warehouse. Checks of the selected assets run in the same job (``AssetSelection`` includes them).
+``dbt_project.yml`` or ``config(tags=[...])``). Tagged models are also built hourly, so every
+mart stays fresh and buildable on a new warehouse; the cadence jobs rebuild them as of their tick.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,10 +34,13 @@ from dagster_dbt import build_dbt_asset_selection
 
 from orchestration.assets.landing import LANDING_GROUP
 from orchestration.assets.retention import RETENTION_GROUP
+from orchestration.assets.serving import SERVING_GROUP
 from orchestration.resources import WAREHOUSE_RUN_TAGS
 
 DAILY_TAG = "daily"
 WEEKLY_TAG = "weekly"
+# What a cadence job leaves out of its tagged models' ancestors: the incremental models.
+NOT_AS_OF_RELATIVE = "config.materialized:incremental"
 
 
 def manifest_has_tag(manifest: Mapping[str, Any], tag: str) -> bool:
@@ -42,6 +50,11 @@ def manifest_has_tag(manifest: Mapping[str, Any], tag: str) -> bool:
         for node in manifest.get("nodes", {}).values()
         if node.get("resource_type") in ("model", "seed", "snapshot")
     )
+
+
+def cadence_selection(tag: str) -> tuple[str, str]:
+    """dbt select and exclude of a cadence job: the tagged models and their as_of-relative ancestors."""
+    return f"+tag:{tag}", NOT_AS_OF_RELATIVE
 
 
 @dataclass(frozen=True)
@@ -58,41 +71,49 @@ class Jobs:
         return [self.landing, self.hourly, self.daily, self.weekly]
 
 
-def build_jobs(dbt_assets: dg.AssetsDefinition, manifest: Mapping[str, Any]) -> Jobs:
+def build_jobs(
+    dbt_assets: dg.AssetsDefinition,
+    manifest: Mapping[str, Any],
+    mart_checks: Sequence[dg.AssetChecksDefinition] = (),
+) -> Jobs:
+    """``mart_checks`` (great-expectations suites of the marts) run in every job that builds marts."""
     landing = dg.AssetSelection.groups(LANDING_GROUP)
     retention = dg.AssetSelection.groups(RETENTION_GROUP)
+    serving = dg.AssetSelection.groups(SERVING_GROUP)
+    if mart_checks:
+        serving = serving | dg.AssetSelection.checks(*mart_checks)
     has_daily = manifest_has_tag(manifest, DAILY_TAG)
     has_weekly = manifest_has_tag(manifest, WEEKLY_TAG)
     hourly_dbt = build_dbt_asset_selection([dbt_assets], dbt_select="fqn:*")
-    daily = retention
-    if has_daily:
-        daily = daily | build_dbt_asset_selection([dbt_assets], dbt_select=f"tag:{DAILY_TAG}")
-    weekly = (
-        build_dbt_asset_selection([dbt_assets], dbt_select=f"tag:{WEEKLY_TAG}")
-        if has_weekly
-        else dg.AssetSelection.assets()  # empty until a model is tagged weekly
-    )
+
+    def cadence(tag: str) -> dg.AssetSelection:
+        select, exclude = cadence_selection(tag)
+        return build_dbt_asset_selection([dbt_assets], dbt_select=select, dbt_exclude=exclude)
+
+    daily = retention | (cadence(DAILY_TAG) | serving if has_daily else dg.AssetSelection.assets())
+    weekly = cadence(WEEKLY_TAG) | serving if has_weekly else dg.AssetSelection.assets()
     return Jobs(
         landing=dg.define_asset_job(
             "landing_job", selection=landing, tags=WAREHOUSE_RUN_TAGS, description="Land new raw files."
         ),
         hourly=dg.define_asset_job(
             "hourly_build_job",
-            selection=landing | hourly_dbt,
+            selection=landing | hourly_dbt | serving,
             tags=WAREHOUSE_RUN_TAGS,
-            description="Land new raw files, then dbt build (incremental event models, every mart).",
+            description="Land new raw files, dbt build (incremental event models, every mart), publish the marts.",
         ),
         daily=dg.define_asset_job(
             "daily_job",
             selection=daily,
             tags=WAREHOUSE_RUN_TAGS,
-            description=f"Retention pruning, then the dbt models tagged {DAILY_TAG} (health alerts).",
+            description=f"Retention pruning, then the dbt models tagged {DAILY_TAG} (health, alerts), "
+            "then publish the marts.",
         ),
         weekly=dg.define_asset_job(
             "weekly_scores_job",
             selection=weekly,
             tags=WAREHOUSE_RUN_TAGS,
-            description=f"The dbt models tagged {WEEKLY_TAG} (scores).",
+            description=f"The dbt models tagged {WEEKLY_TAG} (scores) as of the week's end, then publish the marts.",
         ),
         daily_runs_dbt=has_daily,
         weekly_runs_dbt=has_weekly,

@@ -1,16 +1,22 @@
-"""Resources: the DuckDB warehouse, the raw landing root and dbt.
+"""Resources: the DuckDB warehouse (with its one-writer lock), the serving database, the raw root, dbt.
 
-Paths come from ``EWH_WAREHOUSE`` and ``EWH_RAW_DIR`` through Dagster's ``EnvVar``, resolved
-when a run or sensor starts (never at import time). ``EnvVar`` has no default of its own: the
-Makefile exports the defaults (``data/warehouse.duckdb``, ``data/raw``), and ``dagster dev``
-started by hand reads them from ``.env`` in its working directory (copy ``.env.example``).
-Relative paths are relative to the working directory (the repository root).
+Paths come from ``EWH_WAREHOUSE``, ``EWH_SERVING`` and ``EWH_RAW_DIR`` through Dagster's
+``EnvVar``, resolved when a run or sensor starts (never at import time); relative paths are
+relative to the project root, as everywhere in the project (``ingestion/config.py``). The
+definitions read ``.env`` from the project root first, like the ``ewh`` command.
+
+**One writer at a time.** Every run holds the warehouse's writer lock (``ingestion/warehouse.py``)
+from the start of its first step to its end: a run started from the UI, a schedule, the sensor
+or the ``dagster`` CLI (which runs in-process, outside the run queue) waits for a running
+``ewh`` command or another run, and the reverse. The run queue (``orchestration/dagster.yaml``)
+additionally starts one warehouse run at a time. Sensor ticks only read, and skip a tick while
+the warehouse is busy.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,61 +24,86 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource, DbtProject
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
-from ingestion.config import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
-from ingestion.warehouse import connect
+from ingestion import config
+from ingestion.warehouse import (
+    WarehouseError,
+    ensure_raw_schema,
+    open_duckdb,
+    wait_until_free,
+    writer_lock,
+)
 from orchestration.dbt.project import dbt_executable
 
-# Every op that opens the warehouse runs in this pool. DuckDB allows one writer process, and a
-# reader cannot open the file while another process writes it, so the pool's limit is 1
-# (orchestration/dagster.yaml: concurrency.pools, granularity "run": a run waits until no other run holds it).
+# Every op that opens the warehouse runs in this pool (limit 1 in orchestration/dagster.yaml).
 WAREHOUSE_POOL = "ewh_warehouse"
 # Run tag of every job that touches the warehouse, limited to one run at a time in orchestration/dagster.yaml.
 WAREHOUSE_RUN_TAGS = {"ewh/warehouse": "write"}
-# How long an op waits for the file lock when another process (the sensor reading raw._manifest,
-# a BI tool, a data scientist's read-only session) has the warehouse open.
-LOCK_WAIT_SECONDS = 60.0
-
-
-def _connect_waiting_for_lock(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    delay = 0.2
-    while True:
-        try:
-            return connect(path, read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() + delay > deadline:
-                raise dg.Failure(
-                    f"cannot open the warehouse {path}: {exc}. Another process holds it; close DuckDB "
-                    "sessions on this file (BI tools, notebooks, `duckdb` CLI) and re-run."
-                ) from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 5.0)
 
 
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse file (``EWH_WAREHOUSE``; empty means ``data/warehouse.duckdb``)."""
 
-    path: str = Field(default="", description="Path of the DuckDB file; created with every raw table.")
+    path: str = Field(
+        default="", description="Path of the DuckDB file (empty: EWH_WAREHOUSE, read when a run starts)."
+    )
+    lock_wait_seconds: float | None = Field(
+        default=None,
+        description="How long to wait for another writer or reader to let go (default EWH_LOCK_WAIT or 600).",
+    )
+    _lock: contextlib.ExitStack | None = PrivateAttr(default=None)
 
     def resolved_path(self) -> Path:
-        return Path(self.path or DEFAULT_WAREHOUSE).expanduser().resolve()
+        return config.resolve(self.path) if self.path else config.warehouse_path()
+
+    def wait(self) -> float:
+        return config.lock_wait_seconds() if self.lock_wait_seconds is None else self.lock_wait_seconds
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if context.run is None:  # a sensor or schedule tick: reads only, holds nothing
+            return
+        stack = contextlib.ExitStack()
+        try:
+            stack.enter_context(
+                writer_lock(
+                    self.resolved_path(),
+                    wait=self.wait(),
+                    purpose=f"dagster run {context.run.run_id[:8]} ({context.run.job_name})",
+                    notify=context.log.info if context.log else None,
+                )
+            )
+        except WarehouseError as exc:
+            stack.close()
+            raise dg.Failure(str(exc)) from None
+        self._lock = stack
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection closed on exit (DuckDB lets one process write; never hold it across steps)."""
-        path = self.resolved_path()
-        if read_only and not path.exists():
-            raise dg.Failure(
-                f"warehouse {path} does not exist yet: materialize the landing assets (group 'landing') "
-                "or run `ewh ingest` first."
-            )
-        con = _connect_waiting_for_lock(path, read_only)
+        """A connection closed on exit (never held across steps), raw tables ensured when writable."""
         try:
+            con = open_duckdb(self.resolved_path(), read_only=read_only, wait=self.wait())
+        except WarehouseError as exc:
+            raise dg.Failure(str(exc)) from None
+        try:
+            if not read_only:
+                con.execute("set checkpoint_threshold = '1GB'")
+                ensure_raw_schema(con)
             yield con
         finally:
             con.close()
+
+    def wait_until_free(self) -> None:
+        """Wait until no other process has the file open (dbt, a subprocess, must open it)."""
+        try:
+            wait_until_free(self.resolved_path(), wait=self.wait())
+        except WarehouseError as exc:
+            raise dg.Failure(str(exc)) from None
 
     @contextmanager
     def dbt_env(self) -> Iterator[None]:
@@ -88,20 +119,30 @@ class WarehouseResource(dg.ConfigurableResource):
                 os.environ["EWH_WAREHOUSE"] = old
 
 
+class ServingResource(dg.ConfigurableResource):
+    """The read-only serving database BI tools and notebooks open (``EWH_SERVING``)."""
+
+    path: str = Field(default="", description="Path of the serving DuckDB file (empty: EWH_SERVING).")
+
+    def resolved_path(self) -> Path:
+        return config.resolve(self.path) if self.path else config.serving_path()
+
+
 class RawRootResource(dg.ConfigurableResource):
     """Where raw dumps arrive, as ``<source>/<stream>/…`` (``EWH_RAW_DIR``; empty means ``data/raw``)."""
 
-    path: str = Field(default="", description="Raw landing root folder.")
+    path: str = Field(default="", description="Raw landing root folder (empty: EWH_RAW_DIR).")
 
     def resolved_path(self) -> Path:
-        return Path(self.path or DEFAULT_RAW_DIR).expanduser().resolve()
+        return config.resolve(self.path) if self.path else config.raw_dir()
 
 
 def build_resources(project: DbtProject) -> dict[str, dg.ConfigurableResource]:
-    """The resources of the Definitions, configured from the environment at run time."""
+    """The resources of the Definitions; their paths are read from the environment when a run starts."""
     return {
-        "warehouse": WarehouseResource(path=dg.EnvVar("EWH_WAREHOUSE")),
-        "raw_root": RawRootResource(path=dg.EnvVar("EWH_RAW_DIR")),
+        "warehouse": WarehouseResource(),
+        "serving": ServingResource(),
+        "raw_root": RawRootResource(),
         "dbt": DbtCliResource(
             project_dir=project, profiles_dir=str(project.profiles_dir), dbt_executable=dbt_executable()
         ),

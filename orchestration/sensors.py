@@ -1,9 +1,13 @@
 """A sensor that lands new raw files: it requests the landing assets of the streams that got files.
 
-A file is new when it is neither in the sensor's cursor (path -> size and modification time, as
-seen on an earlier tick) nor already landed (its path and size are in ``raw._manifest``, which
-covers files landed by ``ewh ingest`` before the sensor ran). Landing itself skips a file whose
-content hash was landed before, so a file seen again costs one hash, never a duplicate.
+A file is requested once it has **stopped changing**: its size and modification time on this
+tick are the ones recorded on the previous tick (the cursor keeps path -> size and mtime), so a
+producer still writing a file (under its final name) is never landed half-written. A file is
+not requested when it is already landed (its path and size are in ``raw._manifest``, which
+covers files landed by ``ewh ingest``) or was requested before with the same fingerprint.
+Landing itself skips a file whose content hash was landed before, and leaves a file changed in
+the last ``settle_seconds`` for a later run, so a file seen again costs one hash, never a
+duplicate.
 
 While a run writes the warehouse, DuckDB refuses even a read-only connection from the sensor:
 the tick is skipped and the next one looks again.
@@ -18,7 +22,7 @@ from typing import TYPE_CHECKING
 import dagster as dg
 import duckdb
 
-from ingestion.landing import discover
+from ingestion.landing import walk
 from ingestion.streams import MANIFEST_TABLE, UnknownFormatError, UnknownStreamError, file_format, stream_for
 from orchestration.assets.landing import landing_asset_key
 from orchestration.resources import RawRootResource, WarehouseResource
@@ -42,18 +46,23 @@ def fingerprint(path: Path) -> str:
 
 
 def scan(
-    raw_root: Path, seen: dict[str, str], landed: set[tuple[str, int]]
+    raw_root: Path,
+    seen: dict[str, str],
+    requested: dict[str, str],
+    landed: set[tuple[str, int]],
 ) -> tuple[list[NewFile], dict[str, str], list[str]]:
-    """Files not seen before and not landed; the new cursor state; files no stream takes."""
-    new: list[NewFile] = []
+    """Files unchanged since the last tick and not landed or requested yet; this tick's
+    fingerprints; files no stream takes."""
+    ready: list[NewFile] = []
     state: dict[str, str] = {}
     ignored: list[str] = []
-    for path in discover(raw_root) if raw_root.is_dir() else []:
+    for path in walk(raw_root) if raw_root.is_dir() else []:
         rel = path.relative_to(raw_root).as_posix()
-        fp = fingerprint(path)
-        state[rel] = fp
-        if seen.get(rel) == fp:
+        try:
+            fp = fingerprint(path)
+        except OSError:  # gone between listing and stat
             continue
+        state[rel] = fp
         try:
             stream = stream_for(rel)
             file_format(rel)
@@ -61,10 +70,12 @@ def scan(
             if rel not in seen:
                 ignored.append(str(exc))
             continue
-        if (rel, int(fp.split(":")[0])) in landed:
+        if seen.get(rel) != fp:
+            continue  # new or still changing: look again next tick
+        if requested.get(rel) == fp or (rel, int(fp.split(":")[0])) in landed:
             continue
-        new.append(NewFile(rel, fp, landing_asset_key(stream)))
-    return new, state, ignored
+        ready.append(NewFile(rel, fp, landing_asset_key(stream)))
+    return ready, state, ignored
 
 
 class WarehouseBusy(Exception):
@@ -110,15 +121,22 @@ def build_raw_files_sensor(landing_job: "UnresolvedAssetJobDefinition") -> dg.Se
             return dg.SkipReason(
                 f"cannot read the warehouse ({exc}); a run is probably writing it, next tick looks again"
             )
-        seen = json.loads(context.cursor)["files"] if context.cursor else {}
-        new, state, ignored = scan(raw_root.resolved_path(), seen, landed)
+        previous = json.loads(context.cursor) if context.cursor else {}
+        seen, requested = previous.get("files", {}), previous.get("requested", {})
+        new, state, ignored = scan(raw_root.resolved_path(), seen, requested, landed)
         for message in ignored:
             context.log.warning(f"ignored: {message}")
-        cursor = json.dumps({"files": state}, sort_keys=True)
+        requested = {rel: fp for rel, fp in requested.items() if state.get(rel) == fp}
+        requested.update({f.path: f.fingerprint for f in new})
+        cursor = json.dumps({"files": state, "requested": requested}, sort_keys=True)
         if not new:
-            return dg.SensorResult(
-                skip_reason=dg.SkipReason(f"no new files under {raw_root.resolved_path()}"), cursor=cursor
+            waiting = sum(1 for rel, fp in state.items() if seen.get(rel) != fp)
+            reason = (
+                f"{waiting} files new or still changing under {raw_root.resolved_path()}: landed once unchanged for a tick"
+                if waiting
+                else f"no new files under {raw_root.resolved_path()}"
             )
+            return dg.SensorResult(skip_reason=dg.SkipReason(reason), cursor=cursor)
         keys = sorted({f.asset_key for f in new}, key=lambda k: k.to_user_string())
         run_key = hashlib.sha256("\n".join(f"{f.path}={f.fingerprint}" for f in new).encode()).hexdigest()[
             :20

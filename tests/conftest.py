@@ -20,13 +20,14 @@ from pathlib import Path
 import pytest
 
 from ingestion.dbt_runner import DbtResult, run_dbt
-from ingestion.warehouse import connect
+from ingestion.warehouse import warehouse
 
 
 def _make_warehouse(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "warehouse.duckdb"
-    connect(path).close()
+    with warehouse(path):
+        pass
     return path
 
 

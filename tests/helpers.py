@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from ingestion.landing import ingest
-from ingestion.warehouse import connect
+from ingestion.warehouse import warehouse
 
 
 def write_jsonl(raw_root: Path, relative_path: str, records: list[dict]) -> None:
@@ -18,9 +19,17 @@ def write_jsonl(raw_root: Path, relative_path: str, records: list[dict]) -> None
     path.write_text("".join(json.dumps(record) + "\n" for record in records))
 
 
-def land_records(directory: Path, files: dict[str, list[dict]]) -> Path:
+def as_of_time(text: str | datetime | None) -> datetime | None:
+    """'2024-05-15 12:00:00' -> datetime (the as_of a fixture lands and builds at)."""
+    if text is None or isinstance(text, datetime):
+        return text
+    return datetime.fromisoformat(text)
+
+
+def land_records(directory: Path, files: dict[str, list[dict]], as_of: str | datetime | None = None) -> Path:
     """Write ``files`` under ``directory/raw``, land them in a new ``directory/warehouse.duckdb``.
 
+    ``as_of`` is the time the fixture lives at (retention counts back from it at landing too).
     Asserts that every line landed (a fixture with a quarantined line is a broken fixture).
     """
     raw_root = directory / "raw"
@@ -28,12 +37,9 @@ def land_records(directory: Path, files: dict[str, list[dict]]) -> Path:
         write_jsonl(raw_root, relative_path, records)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "warehouse.duckdb"
-    con = connect(path)
-    try:
-        report = ingest(raw_root, con)
-    finally:
-        con.close()
-    assert not report.refused and report.rows_quarantined == 0, report
+    with warehouse(path) as con:
+        report = ingest(raw_root, con, as_of=as_of_time(as_of))
+    assert report.ok and report.rows_quarantined == 0 and report.rows_expired == 0, report
     return path
 
 

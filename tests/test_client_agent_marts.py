@@ -197,7 +197,7 @@ def alert_ids(warehouse: Path) -> dict[tuple[str, str], str]:
 def built(tmp_path_factory: pytest.TempPathFactory, dbt_build) -> dict:
     """The fixture landed once; built twice as of AS_OF and once a day later."""
     directory = tmp_path_factory.mktemp("client_agent_marts")
-    warehouse = land_records(directory, RAW_FILES)
+    warehouse = land_records(directory, RAW_FILES, AS_OF)
 
     # 1. every model (and seed) these marts need; 2. these marts again with their data and unit tests
     # (the parents' own tests belong to other suites) -- the second build of the same data;

@@ -29,10 +29,10 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import query
+from helpers import as_of_time, query
 
 from ingestion.landing import ingest
-from ingestion.warehouse import connect
+from ingestion.warehouse import warehouse as open_warehouse
 
 pytestmark = pytest.mark.dbt
 
@@ -309,12 +309,9 @@ def write_batch(raw_root: Path, files: dict[str, list[dict]]) -> None:
 
 
 def land(warehouse: Path, raw_root: Path) -> None:
-    con = connect(warehouse)
-    try:
-        report = ingest(raw_root, con)
-    finally:
-        con.close()
-    assert not report.refused and report.rows_quarantined == 0, report
+    with open_warehouse(warehouse) as con:
+        report = ingest(raw_root, con, as_of=as_of_time(AS_OF))
+    assert report.ok and report.rows_quarantined == 0 and report.rows_expired == 0, report
 
 
 def table_rows(warehouse: Path, table: str, left_out: tuple[str, ...]) -> list[tuple]:

@@ -16,7 +16,7 @@ import pytest
 
 from ingestion.landing import ingest
 from ingestion.streams import STREAMS
-from ingestion.warehouse import connect
+from ingestion.warehouse import warehouse
 
 
 def track(message_id: str, **extra: object) -> dict:
@@ -54,9 +54,8 @@ def raw(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def con(tmp_path: Path):
-    connection = connect(tmp_path / "wh.duckdb")
-    yield connection
-    connection.close()
+    with warehouse(tmp_path / "wh.duckdb") as connection:
+        yield connection
 
 
 def count(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> int:
@@ -73,13 +72,13 @@ def test_new_warehouse_has_every_raw_table(con):
     assert {s.table for s in STREAMS} | {"_quarantine", "_manifest", "_tombstones"} == tables
 
 
-def test_jsonl_lands_typed_with_metadata_and_original_record(raw, con):
+def test_jsonl_lands_typed_with_metadata_and_the_fields_outside_the_contract(raw, con):
     write_jsonl(raw / "product/tracks/day=2026-11-20/a.jsonl", [track("m1"), track("m2", extra_field=7)])
     report = ingest(raw, con)
     assert [(f.status, f.rows_landed, f.rows_quarantined) for f in report.files] == [("landed", 2, 0)]
     row = con.execute(
-        "select message_id, timestamp, received_at, properties->>'utc_time', _file, _line, _record->>'extra_field' "
-        "from raw.product__tracks order by message_id"
+        "select message_id, timestamp, received_at, properties->>'utc_time', _file, _line, _extra->>'extra_field', "
+        "_extra from raw.product__tracks order by message_id"
     ).fetchall()
     assert [r[0] for r in row] == ["m1", "m2"]
     assert str(row[0][1]) == "2026-11-20 10:00:00"
@@ -87,7 +86,8 @@ def test_jsonl_lands_typed_with_metadata_and_original_record(raw, con):
     assert row[0][3] == "2026-11-20T09:59:58.500Z"
     assert row[1][4] == "product/tracks/day=2026-11-20/a.jsonl"
     assert (row[0][5], row[1][5]) == (1, 2)
-    assert row[1][6] == "7"  # a field outside the contract survives in _record
+    assert row[1][6] == "7"  # a field outside the contract survives in _extra
+    assert row[0][7] is None and json.loads(row[1][7]) == {"extra_field": 7}  # and only such fields
     assert count(con, "raw._manifest") == 1
 
 
@@ -269,21 +269,20 @@ def test_a_crash_mid_file_leaves_nothing_half_written(raw, tmp_path):
     with path.open("w") as fh:
         for i in range(n):
             fh.write(line.replace('"X"', f'"m{i}"', 1))
-    warehouse = tmp_path / "crash.duckdb"
+    db = tmp_path / "crash.duckdb"
     script = (
-        "import sys; from pathlib import Path; import ingestion.landing as L; "
-        "from ingestion.warehouse import connect; L.CHUNK_BYTES = 1 << 20; "
-        "con = connect(sys.argv[1]); print('ready', flush=True); L.ingest(Path(sys.argv[2]), con)"
+        "import sys; from pathlib import Path; import ingestion.landing as L; import ingestion.landing.jsonl as J; "
+        "from ingestion.warehouse import warehouse; J.CHUNK_BYTES = 1 << 20; "
+        "ctx = warehouse(sys.argv[1]); con = ctx.__enter__(); print('ready', flush=True); L.ingest(Path(sys.argv[2]), con)"
     )
     proc = subprocess.Popen(
-        [sys.executable, "-c", script, str(warehouse), str(raw)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", script, str(db), str(raw)], stdout=subprocess.PIPE, text=True
     )
     assert proc.stdout.readline().strip() == "ready"
     time.sleep(1.0)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    con = connect(warehouse)
-    try:
+    with warehouse(db) as con:
         landed = count(con, "raw.product__tracks")
         manifest = count(con, "raw._manifest")
         assert (landed, manifest) in {(0, 0), (n, 1)}
@@ -291,8 +290,6 @@ def test_a_crash_mid_file_leaves_nothing_half_written(raw, tmp_path):
         ingest(raw, con)
         assert count(con, "raw.product__tracks") == n
         assert count(con, "raw._manifest") == 1
-    finally:
-        con.close()
 
 
 def test_unreadable_parquet_is_recorded_not_crashed(raw, con):

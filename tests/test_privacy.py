@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -11,9 +12,11 @@ from helpers import write_jsonl
 
 from ingestion.landing import ingest
 from ingestion.privacy import export_subject, forget
-from ingestion.warehouse import connect
+from ingestion.warehouse import warehouse as open_warehouse
 
 pytestmark = pytest.mark.dbt
+
+AS_OF = datetime(2026, 11, 10)
 
 
 def track(message_id: str, user_id: str, at: str) -> dict:
@@ -133,9 +136,8 @@ def built(tmp_path_factory, make_warehouse, dbt_build):
     )
     write_jsonl(raw, "reference/agents/a.jsonl", [{"agent_id": "bot1", "account_id": "acc1", "name": "Bot"}])
     warehouse = make_warehouse(root)
-    con = connect(warehouse)
-    ingest(raw, con)
-    con.close()
+    with open_warehouse(warehouse) as con:
+        ingest(raw, con, as_of=AS_OF)
     select = ["build", "--select", "+path:models/marts/core", "--indirect-selection", "cautious"]
     dbt_build(warehouse, root, select, as_of="2026-11-10 00:00:00")
     return root, raw, warehouse, select
@@ -147,8 +149,7 @@ def ids_in(con: duckdb.DuckDBPyConnection, sql: str) -> set:
 
 def test_forget_end_customer_everywhere_and_it_stays_forgotten(built, dbt_build):
     root, raw, warehouse, select = built
-    con = connect(warehouse)
-    try:
+    with open_warehouse(warehouse) as con:
         assert {"cust1", "v1"} <= ids_in(con, "select end_customer_id from marts.dim_end_customers")
         report = forget(con, "cust1", reason="test request")
         # The closure: the identified id, the visitor identified as it, that visitor's session.
@@ -170,7 +171,7 @@ def test_forget_end_customer_everywhere_and_it_stays_forgotten(built, dbt_build)
 
         # An old dump arrives again under new names with new ids of its own: their rows are dropped.
         widget_fixture(raw, suffix="-again")
-        report = ingest(raw, con)
+        report = ingest(raw, con, as_of=AS_OF)
         # The sessions dump is byte-identical (skipped by its hash); the others carry new ids:
         # ws1's event batch, the identify of ws1 and cust1's conversation are dropped.
         assert "widget/sessions/s-again.jsonl" in [f.path for f in report.skipped]
@@ -180,8 +181,6 @@ def test_forget_end_customer_everywhere_and_it_stays_forgotten(built, dbt_build)
             "conv2",
             "conv2-again",
         }
-    finally:
-        con.close()
     dbt_build(warehouse, root, select, as_of="2026-11-10 00:00:00")
     ro = duckdb.connect(str(warehouse), read_only=True)
     try:

@@ -247,7 +247,7 @@ RAW_FILES: dict[str, list[dict]] = {
 def warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_build) -> Path:
     """The fixture landed and built once for this module (one dbt build of the selection)."""
     directory = tmp_path_factory.mktemp("product_marts")
-    path = land_records(directory, RAW_FILES)
+    path = land_records(directory, RAW_FILES, AS_OF)
     # cautious: leave out tests (e.g. relationships to dims) whose other parents are not selected
     result = dbt_build(
         path, directory, args=("build", "--indirect-selection", "cautious", "--select", *SELECT), as_of=AS_OF

@@ -15,6 +15,9 @@ from helpers import land_records, query, scalar
 
 pytestmark = pytest.mark.dbt
 
+# the fixture's data lies in early May 2024; it is landed and built as of a time shortly after
+AS_OF = "2024-05-15 00:00:00"
+
 
 def ts(text: str) -> datetime:
     return datetime.fromisoformat(text)
@@ -304,8 +307,8 @@ RAW_FILES: dict[str, list[dict]] = {
 def warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_build) -> Path:
     """The fixture landed and built once for this module (one dbt build)."""
     directory = tmp_path_factory.mktemp("staging_rules")
-    path = land_records(directory, RAW_FILES)
-    result = dbt_build(path, directory)
+    path = land_records(directory, RAW_FILES, AS_OF)
+    result = dbt_build(path, directory, as_of=AS_OF)
     statuses = result.counts()
     assert not {k for k in statuses if k.endswith((":fail", ":error", ":warn"))}, statuses
     return path

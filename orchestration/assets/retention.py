@@ -1,6 +1,6 @@
-"""Retention pruning (DESIGN.md §5) as assets ``prune_<table>``, one per table under a policy.
+"""Retention pruning as assets ``prune_<table>``, one per table under a policy (docs/retention.md).
 
-The rules live in ``ingestion/retention.py`` (``POLICIES``); a table added there gets its asset
+The rules live in ``ingestion/retention.py`` (``policies()``); a table added there gets its asset
 here with no other change. Each materialization reports the rows it deleted and nulled.
 """
 
@@ -9,7 +9,7 @@ from collections.abc import Callable
 import dagster as dg
 from pydantic import Field
 
-from ingestion.retention import POLICIES, Rule, prune, reads_first, tables
+from ingestion.retention import Rule, policies, prune, reads_first, tables
 from orchestration.as_of import format_as_of, parse_as_of
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
@@ -66,14 +66,15 @@ def build_prune_asset(table: str, rules: list[Rule], deps: list[dg.AssetKey]) ->
 
 
 def build_retention_assets(
-    key_for_table: Callable[[str], dg.AssetKey | None], policies: tuple[Rule, ...] = POLICIES
+    key_for_table: Callable[[str], dg.AssetKey | None], rules: tuple[Rule, ...] | None = None
 ) -> list[dg.AssetsDefinition]:
     """One asset per table with rules. It depends on the asset that writes the table (when the
     dbt manifest has it) and on the pruning of the tables its rules read (which must run first)."""
+    rules = policies() if rules is None else rules
     assets = []
-    for table in tables(policies):
+    for table in tables(rules):
         writer = key_for_table(table)
         deps = [writer] if writer else []
-        deps += [dg.AssetKey(prune_asset_name(first)) for first in reads_first(table, policies)]
-        assets.append(build_prune_asset(table, [r for r in policies if r.table == table], deps))
+        deps += [dg.AssetKey(prune_asset_name(first)) for first in reads_first(table, rules)]
+        assets.append(build_prune_asset(table, [r for r in rules if r.table == table], deps))
     return assets

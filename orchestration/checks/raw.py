@@ -5,16 +5,19 @@ the dbt models downstream in the same run):
 
 - ``columns_present``: the table has every field of the landing contract plus the landing columns;
 - ``<key>_not_null``: every key column is set;
-- ``<field>_parses``: a timestamp the producer sent (``_record``) was read into its typed column;
-- ``quarantine_share_at_most_<n>pct``: of the lines in the latest batch, at most
+- ``<field>_plausible``: at least :data:`PLAUSIBLE_SHARE` of a timestamp field's values lie
+  between :data:`EARLIEST` and two days after the batch landed (a producer sending epoch zero or
+  a far-future clock is broken, even though each value parses);
+- ``quarantine_share_at_most_<n>pct``: of the lines in the batch, at most
   :data:`QUARANTINE_SHARE_MAX` went to ``raw._quarantine``.
 
-The suite validates the stream's latest batch: the files landed within
-:data:`BATCH_WINDOW_HOURS` of its most recent landing (a reservoir sample of :data:`MAX_ROWS` rows
-when there are more); an empty stream passes. A bad batch therefore keeps blocking the hourly
-build, also when the sensor landed it in a run of its own, until a newer good batch lands. To let
-it through after review, build without the landing step: materialize the dbt assets from the UI
-(or ``ewh build``); the quarantined lines stay in ``raw._quarantine`` with their reasons.
+The suite judges the stream's **latest landing batch** on its own (one ``ingest`` call, one
+landing asset materialization: its ``batch_id`` in ``raw._manifest``), on a reservoir sample of
+:data:`MAX_ROWS` rows when there are more; an empty stream passes. A bad batch blocks the build
+until a newer good batch of the stream lands, and a good batch after a bad one unblocks it; a
+large good load never hides a bad batch. To let a bad batch through after review, build without
+the landing step: materialize the dbt assets from the UI (or ``ewh build``); the quarantined
+lines stay in ``raw._quarantine`` with their reasons.
 """
 
 from collections.abc import Iterator
@@ -24,16 +27,16 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from ingestion.streams import MANIFEST_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, STREAMS, TIMESTAMP, Stream
+from ingestion.streams import LANDING_COLUMNS, MANIFEST_TABLE, QUARANTINE_TABLE, STREAMS, TIMESTAMP, Stream
 from ingestion.warehouse import quote
 from orchestration.assets.landing import landing_asset_key
 from orchestration.checks.expectations import Expect, Outcome, between, not_null, validate
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 QUARANTINE_SHARE_MAX = 0.05
-BATCH_WINDOW_HOURS = 1
+PLAUSIBLE_SHARE = 0.95
+EARLIEST = "2000-01-01"
 MAX_ROWS = 100_000
-_SENT = "sent__"  # prefix of the text the producer sent for a timestamp field
 
 
 def timestamp_fields(stream: Stream) -> list[str]:
@@ -41,7 +44,7 @@ def timestamp_fields(stream: Stream) -> list[str]:
 
 
 def schema_suite(stream: Stream) -> list[Expect]:
-    required = [*stream.field_names, *(name for name, _ in METADATA_COLUMNS)]
+    required = [*stream.field_names, *(name for name, _ in LANDING_COLUMNS)]
     return [
         Expect(
             name="columns_present",
@@ -55,13 +58,15 @@ def schema_suite(stream: Stream) -> list[Expect]:
 
 def rows_suite(stream: Stream) -> list[Expect]:
     suite = [not_null(key, name=f"{key}_not_null") for key in stream.key]
-    for field in timestamp_fields(stream):
+    for field_name in timestamp_fields(stream):
         suite.append(
-            not_null(
-                field,
-                name=f"{field}_parses",
-                description=f"`{field}` was read as a timestamp wherever the producer sent one",
-                where_not_null=f"{_SENT}{field}",
+            Expect(
+                name=f"{field_name}_plausible",
+                expectation="ExpectColumnValuesToBeBetween",
+                column=f"{field_name}_days_after_landing",
+                kwargs={"min_value": None, "max_value": 2, "mostly": PLAUSIBLE_SHARE},
+                description=f"at least {PLAUSIBLE_SHARE:.0%} of `{field_name}` lie between {EARLIEST} and two days "
+                "after the batch landed",
             )
         )
     return suite
@@ -86,11 +91,14 @@ def suites(stream: Stream) -> dict[str, list[Expect]]:
 
 
 def _recent_files_sql() -> str:
+    """The files of the stream's latest landing batch."""
     return f"""
         select file_hash, rows_landed, rows_quarantined from {MANIFEST_TABLE}
         where table_name = $table
-          and landed_at >= (select max(landed_at) from {MANIFEST_TABLE} where table_name = $table)
-                           - interval {BATCH_WINDOW_HOURS} hour
+          and batch_id = (
+              select batch_id from {MANIFEST_TABLE} where table_name = $table
+              order by landed_at desc, batch_id desc limit 1
+          )
     """
 
 
@@ -101,9 +109,11 @@ def frames(con: duckdb.DuckDBPyConnection, stream: Stream) -> dict[str, Any]:
         "select column_name from information_schema.columns where table_schema = 'raw' and table_name = $table",
         params,
     ).df()
-    columns = [*stream.key, *(f for f in timestamp_fields(stream) if f not in stream.key)]
-    select = [quote(c) for c in columns] + [
-        f"json_extract_string(_record, '$.\"{f}\"') as {quote(_SENT + f)}" for f in timestamp_fields(stream)
+    select = [quote(c) for c in stream.key] + [
+        # days after the batch landed; a value before EARLIEST counts as far out of range (9999)
+        f"case when {quote(f)} < timestamp '{EARLIEST}' then 9999 "
+        f"else date_diff('second', _loaded_at, {quote(f)}) / 86400.0 end as {quote(f + '_days_after_landing')}"
+        for f in timestamp_fields(stream)
     ]
     rows = con.execute(
         f"""
@@ -169,7 +179,6 @@ def build_raw_check(stream: Stream) -> dg.AssetChecksDefinition:
             data = frames(con, stream)
         extra = {
             "rows_validated": len(data["rows"]),
-            "batch_window_hours": BATCH_WINDOW_HOURS,
             "top_quarantine_reasons": data["reasons"],
             "quarantine_share": float(data["landing"]["quarantine_share"].iloc[0]),
         }

@@ -10,6 +10,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from pydantic import Field
 
+from ingestion.dbt_runner import dbt_vars
 from orchestration.as_of import format_as_of, parse_as_of
 from orchestration.dbt.translator import WarehouseDbtTranslator
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
@@ -27,14 +28,23 @@ class DbtBuildConfig(dg.Config):
         "(dbt var as_of). Empty: now.",
     )
     full_refresh: bool = Field(default=False, description="Rebuild incremental models from scratch.")
+    unit_tests: bool = Field(
+        default=False,
+        description="Also run dbt's unit tests. They check the SQL against hand-made rows, not the data, "
+        "so scheduled builds leave them out (they run in `make test` and `ewh build`).",
+    )
 
 
 def dbt_build_args(config: DbtBuildConfig) -> list[str]:
     args = ["build"]
     if config.full_refresh:
         args.append("--full-refresh")
-    if config.as_of:
-        args += ["--vars", json.dumps({"as_of": format_as_of(parse_as_of(config.as_of))})]
+    if not config.unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
+    as_of = format_as_of(parse_as_of(config.as_of)) if config.as_of else None
+    values = dbt_vars(as_of)
+    if values:
+        args += ["--vars", json.dumps(values)]
     return args
 
 
@@ -66,6 +76,8 @@ def build_dbt_assets(project: DbtProject, translator: WarehouseDbtTranslator) ->
         warehouse: WarehouseResource,
     ) -> Iterator[Any]:
         target = _run_target_path(project, context)
+        # dbt opens the file itself: a notebook holding it read-only is waited for, then named
+        warehouse.wait_until_free()
         with warehouse.dbt_env():  # dbt's profile reads EWH_WAREHOUSE when the process starts
             invocation = dbt.cli(dbt_build_args(config), context=context, target_path=target)
         yield from invocation.stream()

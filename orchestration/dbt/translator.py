@@ -23,13 +23,20 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
       ``models/marts/<domain>/`` (``marts`` when a mart lies directly in ``models/marts``);
       ``seeds`` and ``snapshots`` for those; ``dbt`` for a model outside the three layers;
     - ``extra_source_deps``: a node that reads a source also depends on the assets given for that
-      source's key (the retention pruning of that raw table), so a run that prunes and builds
-      prunes first and a prune marks what reads the table as changed.
+      source's key (the retention pruning of that raw table), and ``extra_model_deps``: a node
+      that reads a model (by dbt unique_id) also depends on the asset given for it (the pruning
+      of that incremental model); so a run that prunes and builds prunes first, and a prune marks
+      what reads the table as changed.
     """
 
-    def __init__(self, extra_source_deps: Mapping[dg.AssetKey, dg.AssetKey] | None = None) -> None:
+    def __init__(
+        self,
+        extra_source_deps: Mapping[dg.AssetKey, dg.AssetKey] | None = None,
+        extra_model_deps: Mapping[str, dg.AssetKey] | None = None,
+    ) -> None:
         super().__init__()
         self._extra_source_deps = dict(extra_source_deps or {})
+        self._extra_model_deps = dict(extra_model_deps or {})
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         configured = super().get_group_name(dbt_resource_props)
@@ -51,14 +58,14 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
     ) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
-        if not self._extra_source_deps or unique_id.startswith("source."):
+        if unique_id.startswith("source."):
             return spec
         have = {dep.asset_key for dep in spec.deps}
-        extra = [
-            self._extra_source_deps[key]
-            for key in have
-            if key in self._extra_source_deps and self._extra_source_deps[key] not in have
-        ]
+        extra = {self._extra_source_deps[key] for key in have if key in self._extra_source_deps}
+        node = manifest.get("nodes", {}).get(unique_id) or {}
+        parents = (node.get("depends_on") or {}).get("nodes") or []
+        extra |= {self._extra_model_deps[p] for p in parents if p in self._extra_model_deps}
+        extra -= have
         if not extra:
             return spec
         return spec.replace_attributes(

@@ -10,7 +10,7 @@ import pytest
 from rawdata import records, write_jsonl
 
 from ingestion.streams import STREAMS_BY_TABLE
-from ingestion.warehouse import connect
+from ingestion.warehouse import warehouse
 from orchestration.assets.landing import build_landing_asset, landing_asset_key
 from orchestration.checks.expectations import between, in_set
 from orchestration.checks.marts import MART_SUITES, build_mart_checks, marts_in_manifest
@@ -100,7 +100,8 @@ def test_bad_raw_file_fails_blocking_checks_and_stops_downstream(tmp_path: Path)
     write_jsonl(
         tmp_path / "raw" / "product" / "tracks" / "d" / "bad.jsonl", [*rows[:2], "{not json", "{nope"]
     )
-    connect(tmp_path / "warehouse.duckdb").close()
+    with warehouse(tmp_path / "warehouse.duckdb"):
+        pass
 
     @dg.asset(deps=[landing_asset_key(stream)])
     def downstream() -> None:
@@ -119,17 +120,35 @@ def test_bad_raw_file_fails_blocking_checks_and_stops_downstream(tmp_path: Path)
     }
     assert evaluations["message_id_not_null"].passed
     assert evaluations["columns_present"].passed
-    assert evaluations["timestamp_parses"].passed and evaluations["received_at_parses"].passed
+    assert evaluations["timestamp_plausible"].passed and evaluations["received_at_plausible"].passed
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     assert landing_asset_key(stream) in materialized
     assert dg.AssetKey("downstream") not in materialized  # blocked by the failed blocking check
     assert not result.success
 
 
-def test_raw_suite_catches_null_keys_and_unparsed_timestamps(tmp_path: Path) -> None:
+def test_raw_suite_catches_null_keys_and_implausible_timestamps(tmp_path: Path) -> None:
     """Rows written around landing (not through it) still get caught."""
     stream = STREAMS_BY_TABLE["product__tracks"]
-    con = connect(tmp_path / "warehouse.duckdb")
+    with warehouse(tmp_path / "warehouse.duckdb") as con:
+        _write_rows_around_landing(con)
+    result = dg.materialize(
+        [build_raw_check(stream)],
+        resources=resources(tmp_path),
+        raise_on_error=False,
+        selection=dg.AssetSelection.checks_for_assets(landing_asset_key(stream)),
+    )
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert not evaluations["message_id_not_null"].passed
+    assert not evaluations["received_at_plausible"].passed  # one of three in 1970: below 95 %
+    assert evaluations["received_at_plausible"].metadata["results"].value["received_at_days_after_landing"][
+        "unexpected_count"
+    ] == 1
+    assert evaluations["timestamp_plausible"].passed  # never sent: nothing to judge
+    assert evaluations["quarantine_share_at_most_5pct"].passed
+
+
+def _write_rows_around_landing(con) -> None:
     manifest_row = {
         "file_hash": "h1",
         "file_path": "product/tracks/x.jsonl",
@@ -139,6 +158,7 @@ def test_raw_suite_catches_null_keys_and_unparsed_timestamps(tmp_path: Path) -> 
         "rows_landed": 3,
         "rows_quarantined": 0,
         "landed_at": datetime(2026, 11, 20, 10),
+        "batch_id": "b1",
     }
     columns = [
         c
@@ -150,22 +170,10 @@ def test_raw_suite_catches_null_keys_and_unparsed_timestamps(tmp_path: Path) -> 
         f"insert into raw._manifest ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
         [manifest_row.get(c, 0) for c in columns],  # counters added later default to 0
     )
+    loaded = "timestamp '2026-11-20 10:00:00'"
     con.execute(
-        """insert into raw.product__tracks (message_id, received_at, _record, _file_hash) values
-           ('m1', timestamp '2026-11-20 09:00:00', '{"received_at": "2026-11-20T09:00:00Z"}', 'h1'),
-           (null, null, '{}', 'h1'),
-           ('m3', null, '{"received_at": "yesterday-ish"}', 'h1')"""
+        f"""insert into raw.product__tracks (message_id, received_at, _file_hash, _loaded_at) values
+           ('m1', timestamp '2026-11-20 09:00:00', 'h1', {loaded}),
+           (null, timestamp '2026-11-20 09:30:00', 'h1', {loaded}),
+           ('m3', timestamp '1970-01-01 00:00:00', 'h1', {loaded})"""
     )
-    con.close()
-    result = dg.materialize(
-        [build_raw_check(stream)],
-        resources=resources(tmp_path),
-        raise_on_error=False,
-        selection=dg.AssetSelection.checks_for_assets(landing_asset_key(stream)),
-    )
-    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
-    assert not evaluations["message_id_not_null"].passed
-    assert not evaluations["received_at_parses"].passed
-    assert evaluations["received_at_parses"].metadata["results"].value["received_at"]["unexpected_count"] == 1
-    assert evaluations["timestamp_parses"].passed  # never sent, so nothing to parse
-    assert evaluations["quarantine_share_at_most_5pct"].passed

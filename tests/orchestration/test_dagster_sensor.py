@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -12,7 +13,7 @@ import dagster as dg
 from rawdata import records, write_jsonl
 
 from ingestion.landing import ingest
-from ingestion.warehouse import connect
+from ingestion.warehouse import warehouse
 from orchestration.assets.landing import LANDING_GROUP
 from orchestration.resources import RawRootResource, WarehouseResource
 from orchestration.sensors import build_raw_files_sensor
@@ -37,15 +38,16 @@ def write(tmp_path: Path, stream: str, name: str = "part-0.jsonl") -> Path:
     return write_jsonl(tmp_path / "raw" / stream / "2026-11-20" / name, records()[stream])
 
 
-def test_new_file_fires_landed_file_does_not(tmp_path: Path) -> None:
+def test_new_file_fires_once_it_stopped_changing_landed_file_does_not(tmp_path: Path) -> None:
     write(tmp_path, "product/tracks")
-    con = connect(tmp_path / "warehouse.duckdb")
-    ingest(tmp_path / "raw", con)  # landed by hand before the sensor ever ran
-    con.close()
+    with warehouse(tmp_path / "warehouse.duckdb") as con:
+        ingest(tmp_path / "raw", con)  # landed by hand before the sensor ever ran
     write(tmp_path, "widget/sessions")
 
-    first = evaluate(tmp_path)
-    assert isinstance(first, dg.SensorResult)
+    seen = evaluate(tmp_path)  # first sight: it may still be growing
+    assert isinstance(seen, dg.SensorResult) and not seen.run_requests
+    assert "still changing" in seen.skip_reason.skip_message
+    first = evaluate(tmp_path, seen.cursor)  # unchanged for a tick: land it
     assert len(first.run_requests) == 1
     assert first.run_requests[0].asset_selection == [dg.AssetKey(["widget", "sessions"])]
     assert set(json.loads(first.cursor)["files"]) == {
@@ -57,12 +59,19 @@ def test_new_file_fires_landed_file_does_not(tmp_path: Path) -> None:
     assert not again.run_requests
     assert "no new files" in again.skip_reason.skip_message
 
-    write(tmp_path, "widget/sessions", "part-1.jsonl")
+    grown = write(tmp_path, "widget/sessions", "part-1.jsonl")
     (tmp_path / "raw" / "unknown" / "stream").mkdir(parents=True)
     (tmp_path / "raw" / "unknown" / "stream" / "x.jsonl").write_text("{}\n")
     third = evaluate(tmp_path, again.cursor)
-    assert [r.asset_selection for r in third.run_requests] == [[dg.AssetKey(["widget", "sessions"])]]
-    assert third.run_requests[0].run_key != first.run_requests[0].run_key
+    assert not third.run_requests
+    with grown.open("a") as fh:  # the producer is still writing it
+        fh.write(json.dumps(records()["widget/sessions"][0]) + "\n")
+    os.utime(grown, ns=(time.time_ns(), time.time_ns() + 1_000_000))
+    fourth = evaluate(tmp_path, third.cursor)
+    assert not fourth.run_requests
+    fifth = evaluate(tmp_path, fourth.cursor)
+    assert [r.asset_selection for r in fifth.run_requests] == [[dg.AssetKey(["widget", "sessions"])]]
+    assert fifth.run_requests[0].run_key != first.run_requests[0].run_key
 
 
 def test_empty_raw_root_and_no_warehouse(tmp_path: Path) -> None:
@@ -72,7 +81,8 @@ def test_empty_raw_root_and_no_warehouse(tmp_path: Path) -> None:
 
 
 def test_busy_warehouse_skips_the_tick(tmp_path: Path) -> None:
-    connect(tmp_path / "warehouse.duckdb").close()
+    with warehouse(tmp_path / "warehouse.duckdb"):
+        pass
     write(tmp_path, "product/tracks")
     holder = subprocess.Popen(
         [
@@ -92,12 +102,14 @@ def test_busy_warehouse_skips_the_tick(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
-    assert evaluate(tmp_path).run_requests  # the next tick sees the file
+    later = evaluate(tmp_path)
+    assert evaluate(tmp_path, later.cursor).run_requests  # the ticks after see the file
 
 
 def test_ops_wait_for_a_reader_to_let_go(tmp_path: Path) -> None:
     """A landing/prune/check op waits while another process briefly holds the file (e.g. the sensor)."""
-    connect(tmp_path / "warehouse.duckdb").close()
+    with warehouse(tmp_path / "warehouse.duckdb"):
+        pass
     holder = subprocess.Popen(
         [
             sys.executable,

@@ -1,4 +1,4 @@
-"""Retention (DESIGN.md §5) in plain Python: exactly the rows past policy go, and nothing else."""
+"""Retention in plain Python: exactly the rows past policy go, and nothing else, on every path."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from rawdata import AS_OF, IP_TO_NULL, PAST_POLICY, write_dataset
 
 from ingestion.cli import main
 from ingestion.landing import ingest
-from ingestion.retention import POLICIES, RetentionError, delete_older_than, prune, reads_first, tables
+from ingestion.retention import RetentionError, delete_older_than, policies, prune, reads_first, tables
 from ingestion.streams import STREAMS_BY_TABLE
-from ingestion.warehouse import connect
+from ingestion.warehouse import warehouse
 
 IP_COLUMN = {"widget__sessions": "ip_address", "behavior__events": "ip_address"}
 
@@ -22,11 +22,13 @@ IP_COLUMN = {"widget__sessions": "ip_address", "behavior__events": "ip_address"}
 @pytest.fixture
 def con(tmp_path: Path):
     write_dataset(tmp_path / "raw")
-    connection = connect(tmp_path / "warehouse.duckdb")
-    report = ingest(tmp_path / "raw", connection)
+    context = warehouse(tmp_path / "warehouse.duckdb")
+    connection = context.__enter__()
+    # landed when nothing was past policy yet (the oldest row is 400 days before AS_OF)
+    report = ingest(tmp_path / "raw", connection, as_of=AS_OF - timedelta(days=401))
     assert not report.refused and report.rows_quarantined == 0
     yield connection
-    connection.close()
+    context.__exit__(None, None, None)
 
 
 def keys(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
@@ -34,16 +36,14 @@ def keys(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {k for (k,) in con.execute(f'select "{key}" from raw.{table}').fetchall()}
 
 
-def ips(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, tuple[str | None, str | None]]:
-    """key -> (IP in its column, IP in _record) of every row."""
+def ips(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str | None]:
+    """key -> the IP of every row (anywhere in the row: the field, or a field outside the contract)."""
     key = STREAMS_BY_TABLE[table].key[0]
-    if table == "product__tracks":
-        sql = f"""select "{key}", json_extract_string(context, '$.ip'),
-                  json_extract_string(_record, '$.context.ip') from raw.{table}"""
-    else:
-        sql = f"""select "{key}", {IP_COLUMN[table]}, json_extract_string(_record, '$.ip_address')
-                  from raw.{table}"""
-    return {k: (a, b) for k, a, b in con.execute(sql).fetchall()}
+    field = "json_extract_string(context, '$.ip')" if table == "product__tracks" else IP_COLUMN[table]
+    sql = f"""select "{key}", {field}, _extra from raw.{table}"""
+    rows = con.execute(sql).fetchall()
+    assert all(extra is None for _, _, extra in rows)  # the dataset sends only contract fields
+    return {k: ip for k, ip, _ in rows}
 
 
 def test_prune_deletes_and_nulls_exactly_what_is_past_policy(con: duckdb.DuckDBPyConnection) -> None:
@@ -63,11 +63,11 @@ def test_prune_deletes_and_nulls_exactly_what_is_past_policy(con: duckdb.DuckDBP
     for table, nulled in IP_TO_NULL.items():
         after = ips(con, table)
         assert report.rows(f"raw.{table}", "null") == len(nulled)
-        for key, (column_ip, record_ip) in after.items():
+        for key, ip in after.items():
             if key in nulled:
-                assert (column_ip, record_ip) == (None, None), f"{table} {key} still has its IP"
+                assert ip is None, f"{table} {key} still has its IP"
             else:
-                assert (column_ip, record_ip) == ips_before[table][key], f"{table} {key} changed"
+                assert ip == ips_before[table][key], f"{table} {key} changed"
     # Other fields of a scrubbed record stay.
     context = json.loads(
         con.execute("select context from raw.product__tracks where message_id = 't-mid'").fetchone()[0]
@@ -99,11 +99,11 @@ def test_one_line_adds_a_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema marts")
     con.execute("create table marts.fct_things as select 1 as id, timestamp '2024-01-01' as occurred_at")
     con.execute("insert into marts.fct_things values (2, timestamp '2026-11-19')")
-    policies = (
-        *POLICIES,
+    rules = (
+        *policies(),
         delete_older_than("marts.fct_things", "occurred_at", days=365, policy="things: 1 year"),
     )
-    report = prune(con, as_of=AS_OF, policies=policies, only_tables=["marts.fct_things"])
+    report = prune(con, as_of=AS_OF, rules=rules, only_tables=["marts.fct_things"])
     assert report.rows() == 1
     assert con.execute("select id from marts.fct_things").fetchall() == [(2,)]
 
@@ -127,7 +127,7 @@ def test_policies_cover_design_section_5() -> None:
     assert "marts.fct_sessions" in tables()
     assert "marts.widget_daily_stats" in tables(with_kept=True)  # daily stats: kept indefinitely
     assert "marts.widget_daily_stats" not in tables()
-    assert reads_first("marts.fct_events") == ["raw.widget__events", "raw.behavior__events"]
+    assert reads_first("marts.fct_events") == ["raw.behavior__events"]
 
 
 def test_incremental_model_loses_the_rows_pruned_from_raw(con: duckdb.DuckDBPyConnection) -> None:
@@ -139,6 +139,13 @@ def test_incremental_model_loses_the_rows_pruned_from_raw(con: duckdb.DuckDBPyCo
            ('widget', 'ws-1-e0'), ('widget', 'ws-old-e0'), ('widget', 'ws-old-e1'), ('product', 't-mid'))
            as t(source, event_id)"""
     )
+    con.execute("alter table marts.fct_events add column received_at timestamp")
+    con.execute(
+        "update marts.fct_events set received_at = case when event_id like 'ws-old%' "
+        "then timestamp '2026-08-10 12:00:00' else timestamp '2026-11-19 12:00:00' end"
+    )
+    con.execute("alter table marts.fct_events add column session_started_at timestamp")
+    con.execute("alter table marts.fct_events add column session_id varchar")
     dry = prune(con, as_of=AS_OF, dry_run=True)
     assert dry.rows("marts.fct_events") == 4  # counted after the raw deletes of the same run
     assert con.execute("select count(*) from marts.fct_events").fetchone()[0] == 7  # rolled back
@@ -191,3 +198,28 @@ def test_quarantined_lines_go_after_90_days(con: duckdb.DuckDBPyConnection) -> N
     report = prune(con, as_of=AS_OF, only_tables=["raw._quarantine"])
     assert report.rows() == 1
     assert con.execute("select file_path from raw._quarantine").fetchall() == [("new.jsonl",)]
+
+
+def test_landing_drops_what_is_already_past_policy(tmp_path: Path) -> None:
+    """A dump delivered (again) after its rows expired cannot bring them back, nor their IPs."""
+    write_dataset(tmp_path / "raw")
+    with warehouse(tmp_path / "warehouse.duckdb") as con:
+        report = ingest(tmp_path / "raw", con, as_of=AS_OF)
+        assert report.rows_expired == sum(len(gone) for gone in PAST_POLICY.values())
+        by_file = {f.path.split("/")[0] + "__" + f.path.split("/")[1]: f for f in report.landed}
+        assert by_file["widget__events"].rows_expired == 1
+        for table, gone in PAST_POLICY.items():
+            assert not keys(con, table) & gone, table
+        for table, nulled in IP_TO_NULL.items():
+            assert all(ips(con, table)[k] is None for k in nulled), table
+        # what a prune as of the same time would do is done already
+        assert prune(con, as_of=AS_OF).rows() == 0
+        manifest = dict(
+            con.execute("select table_name, sum(rows_expired) from raw._manifest group by 1").fetchall()
+        )
+        assert manifest["behavior__events"] == len(PAST_POLICY["behavior__events"])
+        # a soft-deleted id is gone for good: a later copy without the marker does not land
+        tombstoned = con.execute(
+            "select erased_id from raw._tombstones where id_kind = 'behavior_event'"
+        ).fetchall()
+        assert ("b-soft-deleted",) in tombstoned

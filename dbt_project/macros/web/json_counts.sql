@@ -33,11 +33,11 @@
 
 {#-
     The first day a widget daily table may recompute: as_of minus
-    var('widget_raw_events_retention_days'). Older days are final — their raw events are pruned
+    var('retention_widget_raw_events_days'). Older days are final — their raw events are pruned
     (DESIGN §5), so a recompute would lose them.
 -#}
 {% macro widget_stats_recompute_horizon() -%}
-    cast({{ dbt.dateadd('day', -1 * var('widget_raw_events_retention_days'), as_of()) }} as date)
+    cast({{ dbt.dateadd('day', -1 * var('retention_widget_raw_events_days'), as_of()) }} as date)
 {%- endmacro %}
 
 

@@ -2,7 +2,7 @@
 -- chatbot's widget sessions (fct_sessions, source 'widget') that started that day (UTC), bots
 -- left out. Kept indefinitely (DESIGN §5): incremental with full_refresh disabled, and a run
 -- only recomputes days from the first day its new sessions touch, never days before the
--- recompute horizon (as_of - widget_raw_events_retention_days), so pruning raw events never
+-- recompute horizon (as_of - retention_widget_raw_events_days), so pruning raw events never
 -- takes a day away. Rules of every column: _web__models.yml.
 {{
     config(

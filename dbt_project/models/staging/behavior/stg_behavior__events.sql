@@ -50,7 +50,7 @@ final as (
         session_duration / 1000.0 as session_duration_seconds,
         time_on_page as time_on_page_ms,
         time_on_page / 1000.0 as time_on_page_seconds,
-        coalesce(retention_days, {{ var('behavior_default_retention_days') }}) as retention_days,
+        coalesce(retention_days, {{ var('retention_behavior_default_days') }}) as retention_days,
         coalesce(anonymized, false) as is_anonymized,
         ip_address,
         user_agent,
