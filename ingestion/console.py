@@ -37,11 +37,11 @@ class Bar:
 
 @contextmanager
 def progress_bar(label: str, total: int | None = None, *, enabled: bool = True) -> Iterator[Bar]:
-    """One line with a bar on stderr (drawn only on a terminal; elsewhere the final line once)."""
-    if not enabled:
+    """One line with a bar on stderr, drawn only on a terminal (logs and pipes get no bar)."""
+    console = Console(file=sys.stderr)
+    if not enabled or not console.is_terminal:
         yield Bar(None, None)
         return
-    console = Console(file=sys.stderr)
     progress = Progress(
         TextColumn("{task.description:<12}"),
         BarColumn(bar_width=30),

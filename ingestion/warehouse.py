@@ -186,7 +186,8 @@ def writer_lock(
                 handle.close()
                 raise
             holder = _holder_note(path)
-            if time.monotonic() + delay > deadline:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 handle.close()
                 raise WarehouseBusyError(
                     f"warehouse {warehouse} is busy: {holder} holds its writer lock"
@@ -196,7 +197,7 @@ def writer_lock(
             if notify and not told:
                 notify(f"waiting for the warehouse: {holder} holds its writer lock (up to {format_duration(wait)})")
                 told = True
-            time.sleep(delay)
+            time.sleep(min(delay, remaining))
             delay = min(delay * 2, 2.0)
     handle.seek(0)
     handle.truncate()
@@ -258,7 +259,8 @@ def open_duckdb(
             if not _is_lock_conflict(exc):
                 raise WarehouseError(f"cannot open {path}: {message.splitlines()[0]}") from None
             holder = _duckdb_lock_holder(message)
-            if time.monotonic() + delay > deadline:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 hint = (
                     "close that connection (BI tools and notebooks should open the serving database, "
                     f"{config.serving_path()}, instead)"
@@ -273,7 +275,7 @@ def open_duckdb(
             if notify and not told:
                 notify(f"waiting for the warehouse: it is open in {holder} (up to {format_duration(wait)})")
                 told = True
-            time.sleep(delay)
+            time.sleep(min(delay, remaining))
             delay = min(delay * 2, 2.0)
     con.execute("set TimeZone = 'UTC'")
     return con
@@ -365,6 +367,12 @@ BOOKKEEPING_DDL = (
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw schema, every raw table of the contract, the manifest and the quarantine."""
+    present = con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() and schema_name = ?",
+        [RAW_SCHEMA],
+    ).fetchone()[0]
+    if present >= len(STREAMS) + len(BOOKKEEPING_DDL):
+        return  # an existing warehouse: nothing to create (the usual case, on every open)
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     old = con.execute(
         "select count(*) from information_schema.columns where table_schema = ? and column_name = '_record'",

@@ -37,6 +37,17 @@ def _dbt_build(
     return run_dbt(list(args), warehouse=warehouse, target_path=directory / "target", **kwargs)
 
 
+@pytest.fixture(autouse=True)
+def _keep_away_from_the_projects_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the project's own data/ folder: every path defaults to a scratch one."""
+    scratch = tmp_path_factory.getbasetemp() / "default_paths"
+    monkeypatch.setenv("EWH_WAREHOUSE", str(scratch / "warehouse.duckdb"))
+    monkeypatch.setenv("EWH_SERVING", str(scratch / "serving.duckdb"))
+    monkeypatch.setenv("EWH_RAW_DIR", str(scratch / "raw"))
+    monkeypatch.setenv("EWH_EXPORTS_DIR", str(scratch / "exports"))
+    monkeypatch.delenv("EWH_DBT_VARS", raising=False)
+
+
 @pytest.fixture(scope="session")
 def make_warehouse() -> Callable[[Path], Path]:
     """Factory: ``make_warehouse(directory)`` creates ``directory/warehouse.duckdb``, raw tables empty."""

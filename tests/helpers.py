@@ -26,11 +26,14 @@ def as_of_time(text: str | datetime | None) -> datetime | None:
     return datetime.fromisoformat(text)
 
 
-def land_records(directory: Path, files: dict[str, list[dict]], as_of: str | datetime | None = None) -> Path:
+def land_records(
+    directory: Path, files: dict[str, list[dict]], as_of: str | datetime | None = None, expired: int = 0
+) -> Path:
     """Write ``files`` under ``directory/raw``, land them in a new ``directory/warehouse.duckdb``.
 
     ``as_of`` is the time the fixture lives at (retention counts back from it at landing too).
-    Asserts that every line landed (a fixture with a quarantined line is a broken fixture).
+    Asserts that every line landed (a fixture with a quarantined line is a broken fixture), but
+    for ``expired`` rows already past retention at ``as_of`` (soft-deleted rows among them).
     """
     raw_root = directory / "raw"
     for relative_path, records in files.items():
@@ -39,7 +42,7 @@ def land_records(directory: Path, files: dict[str, list[dict]], as_of: str | dat
     path = directory / "warehouse.duckdb"
     with warehouse(path) as con:
         report = ingest(raw_root, con, as_of=as_of_time(as_of))
-    assert report.ok and report.rows_quarantined == 0 and report.rows_expired == 0, report
+    assert report.ok and report.rows_quarantined == 0 and report.rows_expired == expired, report
     return path
 
 

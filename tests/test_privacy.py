@@ -132,7 +132,7 @@ def built(tmp_path_factory, make_warehouse, dbt_build):
     write_jsonl(
         raw,
         "product/tracks/t.jsonl",
-        [track("m1", "u1", "2026-11-01T09:00:00Z"), track("m2", "u2", "2026-11-01T09:00:00Z")],
+        [track("m1", "usr1", "2026-11-01T09:00:00Z"), track("m2", "usr2", "2026-11-01T09:00:00Z")],
     )
     write_jsonl(raw, "reference/agents/a.jsonl", [{"agent_id": "bot1", "account_id": "acc1", "name": "Bot"}])
     warehouse = make_warehouse(root)
@@ -196,11 +196,11 @@ def test_export_writes_every_row_about_a_staff_user(built, tmp_path):
     _, _, warehouse, _ = built
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        counts = export_subject(con, "u2", tmp_path / "u2.json")
+        counts = export_subject(con, "usr2", tmp_path / "usr2.json")
     finally:
         con.close()
-    document = json.loads((tmp_path / "u2.json").read_text())
-    assert document["subject_id"] == "u2"
+    document = json.loads((tmp_path / "usr2.json").read_text())
+    assert document["subject_id"] == "usr2"
     assert counts["raw.product__tracks"] == 1
     assert [r["message_id"] for r in document["tables"]["raw.product__tracks"]] == ["m2"]
     assert document["tables"]["raw.product__tracks"][0]["context"]["ip"] == "10.0.0.9"

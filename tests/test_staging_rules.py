@@ -307,7 +307,7 @@ RAW_FILES: dict[str, list[dict]] = {
 def warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_build) -> Path:
     """The fixture landed and built once for this module (one dbt build)."""
     directory = tmp_path_factory.mktemp("staging_rules")
-    path = land_records(directory, RAW_FILES, AS_OF)
+    path = land_records(directory, RAW_FILES, AS_OF, expired=1)  # b2 is soft-deleted
     result = dbt_build(path, directory, as_of=AS_OF)
     statuses = result.counts()
     assert not {k for k in statuses if k.endswith((":fail", ":error", ":warn"))}, statuses
@@ -351,7 +351,9 @@ def test_duplicate_message_id_is_kept_once_first_line_wins(warehouse):
 
 
 def test_soft_deleted_behavior_rows_are_dropped(warehouse):
-    assert scalar(warehouse, "select count(*) from raw.behavior__events") == 3
+    # landing purged b2 (its producer deleted it) and keeps its id in the tombstones
+    assert scalar(warehouse, "select count(*) from raw.behavior__events") == 2
+    assert scalar(warehouse, "select count(*) from raw._tombstones where erased_id = 'b2'") == 1
     rows = query(
         warehouse,
         "select event_id, session_duration_ms, session_duration_seconds, time_on_page_seconds "

@@ -68,12 +68,16 @@ def build_prune_asset(table: str, rules: list[Rule], deps: list[dg.AssetKey]) ->
 def build_retention_assets(
     key_for_table: Callable[[str], dg.AssetKey | None], rules: tuple[Rule, ...] | None = None
 ) -> list[dg.AssetsDefinition]:
-    """One asset per table with rules. It depends on the asset that writes the table (when the
-    dbt manifest has it) and on the pruning of the tables its rules read (which must run first)."""
+    """One asset per table with rules. The pruning of a raw table depends on its landing asset;
+    the pruning of a model table depends on the pruning of the tables its rules read (which must
+    run first) but not on the model: the models that read the table depend on its pruning
+    instead (``orchestration/dbt/translator.py``), so a job that prunes and builds prunes first,
+    and the asset graph stays acyclic (a dbt model -> prune -> dbt model path would make the one
+    dbt op depend on itself)."""
     rules = policies() if rules is None else rules
     assets = []
     for table in tables(rules):
-        writer = key_for_table(table)
+        writer = key_for_table(table) if table.startswith("raw.") else None
         deps = [writer] if writer else []
         deps += [dg.AssetKey(prune_asset_name(first)) for first in reads_first(table, rules)]
         assets.append(build_prune_asset(table, [r for r in rules if r.table == table], deps))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -121,11 +122,22 @@ def _summary(result: Any) -> dict[str, Any]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _batch_definition() -> Any:
+    """One ephemeral great-expectations context per process, with a pandas source whose batch is
+    the frame passed at validation time (setting up a context costs ten times a validation)."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no tqdm bars in run logs
+    return context.data_sources.add_pandas("warehouse").add_dataframe_asset("frames").add_batch_definition_whole_dataframe("whole")
+
+
 def validate(frame: pd.DataFrame, suite: Sequence[Expect], suite_name: str) -> dict[str, Outcome]:
     """Validate ``frame`` against ``suite``; return one outcome per rule name."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
-    from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.expectations.row_conditions import Column
 
     columns = [str(c) for c in frame.columns]
@@ -154,15 +166,8 @@ def validate(frame: pd.DataFrame, suite: Sequence[Expect], suite_name: str) -> d
 
     per_rule: dict[str, list[tuple[str | None, Any]]] = {}
     if expectations:
-        context = gx.get_context(mode="ephemeral")
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no tqdm bars in run logs
-        batch_definition = (
-            context.data_sources.add_pandas("warehouse")
-            .add_dataframe_asset(suite_name)
-            .add_batch_definition_whole_dataframe("whole")
-        )
-        gx_suite = context.suites.add(gx.ExpectationSuite(name=suite_name, expectations=expectations))
-        result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(gx_suite)
+        gx_suite = gx.ExpectationSuite(name=suite_name, expectations=expectations)
+        result = _batch_definition().get_batch(batch_parameters={"dataframe": frame}).validate(gx_suite)
         for r in result.results:
             meta = r.expectation_config.meta or {}
             per_rule.setdefault(meta["rule"], []).append((meta.get("column"), r))

@@ -36,7 +36,8 @@ class DbtBuildConfig(dg.Config):
 
 
 def dbt_build_args(config: DbtBuildConfig) -> list[str]:
-    args = ["build"]
+    # A job that builds some models runs only the tests whose every parent it builds.
+    args = ["build", "--indirect-selection", "cautious"]
     if config.full_refresh:
         args.append("--full-refresh")
     if not config.unit_tests:

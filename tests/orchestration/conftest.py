@@ -30,6 +30,13 @@ class EwhEnv:
     warehouse: Path
     raw_root: Path
     dagster_home: Path
+    serving: Path
+
+
+@pytest.fixture(autouse=True)
+def land_files_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test files are complete when written: landing need not wait for them to settle."""
+    monkeypatch.setenv("EWH_SETTLE_SECONDS", "0")
 
 
 @pytest.fixture(scope="session")
@@ -46,10 +53,11 @@ def definitions(dbt_project_tmp: DbtProject) -> dg.Definitions:
 
 @pytest.fixture
 def ewh_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EwhEnv:
-    env = EwhEnv(tmp_path / "warehouse.duckdb", tmp_path / "raw", tmp_path / "dagster_home")
+    env = EwhEnv(tmp_path / "warehouse.duckdb", tmp_path / "raw", tmp_path / "dagster_home", tmp_path / "serving.duckdb")
     env.raw_root.mkdir()
     env.dagster_home.mkdir()
     monkeypatch.setenv("EWH_WAREHOUSE", str(env.warehouse))
+    monkeypatch.setenv("EWH_SERVING", str(env.serving))
     monkeypatch.setenv("EWH_RAW_DIR", str(env.raw_root))
     monkeypatch.setenv("DAGSTER_HOME", str(env.dagster_home))
     return env

@@ -1,30 +1,33 @@
-"""Everything materializes in-process against a temporary warehouse; pruning sticks across builds.
+"""The scheduled jobs, run in-process on the hand-made dataset (rawdata.py): a build after a prune is green.
 
-Two real runs on the hand-made dataset (rawdata.py), as of a fixed time:
-1. ``hourly_build_job``: landing (11 assets) + blocking raw checks + dbt build with its tests;
-2. every asset with the great-expectations checks (dbt's tests already ran in 1; leaving them out
-   halves the second build): landing again (all files skipped), pruning, dbt build again. The rows
-   past policy are gone from raw and from every model, incremental ones included.
+1. ``hourly_build_job`` as of AS_OF, its landing as of long before (so every row of the dataset
+   lands, also those past policy at AS_OF): landing, blocking raw checks, the dbt build with its
+   tests, the great-expectations checks of the marts, the serving database;
+2. ``daily_job`` as of AS_OF, with the run config its schedule gives: pruning first, then the
+   daily marts with every model they read that depends on as_of, then the serving database;
+3. ``hourly_build_job`` again, an hour later: green, with none of the pruned rows back anywhere.
 """
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import dagster as dg
 import duckdb
 import pytest
-from rawdata import AS_OF_TEXT, IP_TO_NULL, PAST_POLICY, PRUNED_IDS, records, write_dataset
+from rawdata import AS_OF, AS_OF_TEXT, IP_TO_NULL, PAST_POLICY, PRUNED_IDS, records, write_dataset
 
-from ingestion.retention import tables
 from ingestion.streams import STREAMS, STREAMS_BY_TABLE
 from orchestration.assets.landing import landing_asset_key
 from orchestration.assets.retention import prune_asset_name
 from orchestration.dbt.assets import DBT_ASSETS_NAME
+from orchestration.schedules import landing_ops
 
 pytestmark = pytest.mark.dagster
 
 
-def run_config(*ops: str) -> dict:
-    return {"ops": {op: {"config": {"as_of": AS_OF_TEXT}} for op in ops}}
+def run_config(*ops: str, as_of: str = AS_OF_TEXT) -> dict:
+    return {"ops": {op: {"config": {"as_of": as_of}} for op in ops}}
 
 
 def materializations(result: dg.ExecuteInProcessResult) -> dict[dg.AssetKey, dict]:
@@ -57,40 +60,56 @@ def mentions(con: duckdb.DuckDBPyConnection, relation: str, values: set[str]) ->
     return {v for v in values if v in text}
 
 
-def test_everything_materializes_and_pruning_sticks(definitions: dg.Definitions, ewh_env, instance) -> None:
+def test_a_build_after_a_prune_is_green_and_pruning_sticks(definitions: dg.Definitions, ewh_env, instance) -> None:
     write_dataset(ewh_env.raw_root)
-
+    first = run_config(DBT_ASSETS_NAME, "serving_database")
+    for op in landing_ops():  # landed before anything was past policy: every row arrives
+        first["ops"][op] = {"config": {"as_of": "2025-10-01 00:00:00"}}
     hourly = definitions.resolve_job_def("hourly_build_job").execute_in_process(
-        instance=instance, run_config=run_config(DBT_ASSETS_NAME), raise_on_error=False
+        instance=instance, run_config=first, raise_on_error=False
     )
     assert hourly.success
     assert not failed_checks(hourly)
     landed = materializations(hourly)
     for stream in STREAMS:
         meta = landed[landing_asset_key(stream)]
-        assert (meta["files_landed"], meta["rows_quarantined"]) == (1, 0)
+        assert (meta["files_landed"], meta["rows_quarantined"], meta["rows_expired"]) == (1, 0, 0)
         assert meta["dagster/row_count"] == len(records()[f"{stream.source}/{stream.name}"])
     assert any(key.path[0] == "marts" for key in landed)  # dbt built the marts
+    assert ewh_env.serving.exists()  # published for readers
+    ge_checks = {(e.asset_key, e.check_name) for e in hourly.get_asset_check_evaluations()}
+    assert any(key.path[0] == "marts" for key, _ in ge_checks)  # the marts' own suites ran too
 
-    ge_checks = [key for c in definitions.asset_checks for key in c.check_keys]
-    everything = dg.materialize(
-        [*definitions.assets, *definitions.asset_checks],
-        selection=dg.AssetSelection.all().without_checks() | dg.AssetSelection.checks(*ge_checks),
-        resources=definitions.resources,
-        instance=instance,
-        run_config=run_config(DBT_ASSETS_NAME, *(prune_asset_name(t) for t in tables())),
-        raise_on_error=False,
+    daily_schedule = next(s for s in definitions.schedules if s.name == "daily_prune_and_alerts")
+    with dg.build_schedule_context(scheduled_execution_time=AS_OF.replace(tzinfo=UTC)) as context:
+        request = daily_schedule.evaluate_tick(context).run_requests[0]
+    daily = definitions.resolve_job_def("daily_job").execute_in_process(
+        instance=instance, run_config=request.run_config, raise_on_error=False
     )
-    assert everything.success
-    assert not failed_checks(everything)
-    evaluated = {(e.asset_key, e.check_name) for e in everything.get_asset_check_evaluations()}
-    assert {(k.asset_key, k.name) for k in ge_checks} == evaluated
-    done = materializations(everything)
-    assert all(done[landing_asset_key(s)]["files_skipped"] == 1 for s in STREAMS)  # landing is idempotent
+    assert daily.success, [e.message for e in daily.all_events if e.is_step_failure]
+    assert not failed_checks(daily)
+    done = materializations(daily)
     for table, gone in PAST_POLICY.items():
         assert done[dg.AssetKey(prune_asset_name(f"raw.{table}"))]["rows_deleted"] == len(gone)
     for table, nulled in IP_TO_NULL.items():
         assert done[dg.AssetKey(prune_asset_name(f"raw.{table}"))]["rows_nulled"] == len(nulled)
+    # pruning ran before the dbt step
+    log = [r for r in instance.all_logs(daily.run_id) if r.dagster_event is not None]
+    started = {r.dagster_event.step_key: r.timestamp for r in log if r.dagster_event.is_step_start}
+    finished = {r.dagster_event.step_key: r.timestamp for r in log if r.dagster_event.is_step_success}
+    dbt_steps = [k for k in started if k.startswith(DBT_ASSETS_NAME)]
+    prune_steps = [k for k in finished if k.startswith("prune_")]
+    assert dbt_steps and prune_steps
+    assert max(finished[k] for k in prune_steps) <= min(started[k] for k in dbt_steps)
+
+    again = definitions.resolve_job_def("hourly_build_job").execute_in_process(
+        instance=instance,
+        run_config=run_config(*landing_ops(), DBT_ASSETS_NAME, "serving_database", as_of="2026-11-20 13:00:00"),
+        raise_on_error=False,
+    )
+    assert again.success, [e.message for e in again.all_events if e.is_step_failure]
+    assert not failed_checks(again)
+    assert all(materializations(again)[landing_asset_key(s)]["files_skipped"] == 1 for s in STREAMS)
 
     con = duckdb.connect(str(ewh_env.warehouse), read_only=True)
     try:
@@ -98,7 +117,7 @@ def test_everything_materializes_and_pruning_sticks(definitions: dg.Definitions,
             key = STREAMS_BY_TABLE[table].key[0]
             left = {k for (k,) in con.execute(f'select "{key}" from raw.{table}').fetchall()}
             assert not left & gone
-        # The build after pruning brought none of the pruned rows back, in any model.
+        # The builds after pruning brought none of the pruned rows back, in any model.
         relations = model_relations(con)
         assert relations
         for relation in relations:

@@ -24,3 +24,22 @@
 {% macro watermark(aggregate_expression) -%}
     coalesce({{ aggregate_expression }}, cast('1900-01-01' as {{ dbt.type_timestamp() }}))
 {%- endmacro %}
+
+
+{#-
+    Post-hook of an incremental Python model: drop the scratch table dbt-duckdb writes the
+    model's new rows to on an incremental run (it is a real table for Python models, named
+    <model>__dbt_tmp<suffix>, and dbt-duckdb leaves it behind).
+-#}
+{% macro drop_python_scratch_tables(relation) -%}
+    {%- if execute -%}
+        {%- set found = run_query(
+            "select schema_name, table_name from duckdb_tables() where database_name = current_database() "
+            ~ "and table_name like '" ~ relation.identifier ~ "__dbt_tmp%'"
+        ) -%}
+        {%- for row in found.rows -%}
+            drop table if exists {{ adapter.quote(row[0]) }}.{{ adapter.quote(row[1]) }};
+        {% endfor -%}
+    {%- endif -%}
+    select 1
+{%- endmacro %}

@@ -10,6 +10,9 @@
         incremental_strategy='delete+insert',
         unique_key='event_key',
         on_schema_change='append_new_columns',
+        post_hook=[
+            "delete from {{ this }} where source = 'widget' and received_at < {{ retention_cutoff('widget_raw_events') }}",
+        ],
     )
 }}
 

@@ -23,6 +23,10 @@
         incremental_strategy='delete+insert',
         unique_key='event_key',
         on_schema_change='append_new_columns',
+        post_hook=[
+            "delete from {{ this }} where source = 'widget' and received_at < {{ retention_cutoff('widget_raw_events') }}",
+            "update {{ this }} set session_id = null where session_id is not null and session_started_at < {{ retention_cutoff('sessions') }}",
+        ],
     )
 }}
 
@@ -250,11 +254,16 @@ final as (
         events.user_id,
         events.anonymous_id,
         {{ fct_events_actor_id('events.') }} as actor_id,
-        {{ session_id_hash(
-            'events.source',
-            fct_events_actor_id('events.'),
-            epoch_microseconds('sessions_assigned.session_started_at')
-        ) }} as session_id,
+        -- an event keeps its row after its session is pruned (sessions are kept
+        -- var('retention_sessions_days') days) but no longer points at it
+        case
+            when sessions_assigned.session_started_at >= {{ retention_cutoff('sessions') }}
+                then {{ session_id_hash(
+                    'events.source',
+                    fct_events_actor_id('events.'),
+                    epoch_microseconds('sessions_assigned.session_started_at')
+                ) }}
+        end as session_id,
         sessions_assigned.session_started_at,
         events.client_session_id,
         events.chatbot_id,

@@ -17,6 +17,9 @@
         replace_range_column='started_at',
         replace_marker_column='session_id',
         on_schema_change='append_new_columns',
+        post_hook=[
+            "delete from {{ this }} where started_at < {{ retention_cutoff('sessions') }}",
+        ],
     )
 }}
 
@@ -318,6 +321,8 @@ new_sessions as (
         on sessions_sourced.session_source = session_categories.source
     left join user_agents
         on sessions_sourced.user_agent = user_agents.user_agent
+    -- sessions are kept var('retention_sessions_days') days (docs/retention.md)
+    where sessions_sourced.started_at >= {{ retention_cutoff('sessions') }}
 
 ),
 
@@ -360,6 +365,7 @@ restamped_sessions as (
         on previous_sessions.source = replace_points.source
         and previous_sessions.actor_id = replace_points.actor_id
     where previous_sessions.started_at < replace_points.replace_from
+      and previous_sessions.started_at >= {{ retention_cutoff('sessions') }}
 
 ),
 

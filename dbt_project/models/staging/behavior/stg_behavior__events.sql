@@ -24,9 +24,17 @@ events_ranked as (
 
 kept_events as (
 
+    -- a row is kept its own retention_days (var('retention_behavior_default_days') when it
+    -- carries none), a soft-deleted id not at all (docs/retention.md)
     select * from events_ranked
     where landed_copy_number = 1
       and has_deleted_copy = 0
+      and (
+          {{ adapter.quote('timestamp') }} is null
+          or {{ adapter.quote('timestamp') }} >= {{ dbt.dateadd(
+              'day', '-1 * coalesce(retention_days, ' ~ var('retention_behavior_default_days') ~ ')', as_of()
+          ) }}
+      )
 
 ),
 
@@ -52,7 +60,10 @@ final as (
         time_on_page / 1000.0 as time_on_page_seconds,
         coalesce(retention_days, {{ var('retention_behavior_default_days') }}) as retention_days,
         coalesce(anonymized, false) as is_anonymized,
-        ip_address,
+        -- IP addresses are kept var('retention_ip_address_days') days
+        case
+            when {{ adapter.quote('timestamp') }} >= {{ retention_cutoff('ip_address') }} then ip_address
+        end as ip_address,
         user_agent,
         referrer,
         _file,

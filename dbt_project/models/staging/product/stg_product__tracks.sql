@@ -43,7 +43,10 @@ parsed as (
         -- context
         {{ json_text('context', 'session_id') }} as session_id,
         {{ json_text('context', 'user_agent') }} as user_agent,
-        {{ json_text('context', 'ip') }} as ip_address,
+        -- IP addresses are kept var('retention_ip_address_days') days
+        case
+            when received_at >= {{ retention_cutoff('ip_address') }} then {{ json_text('context', 'ip') }}
+        end as ip_address,
         {{ json_text('context', 'locale') }} as locale,
         {{ try_cast(json_text('context', 'timezone_offset'), 'integer') }} as timezone_offset_minutes,
         {{ json_text('context', 'screen_resolution') }} as screen_resolution,

@@ -6,20 +6,28 @@ event_batches as (
 
 ),
 
+retained_batches as (
+
+    -- raw widget events are kept var('retention_widget_raw_events_days') days (docs/retention.md)
+    select * from event_batches
+    where received_at is null or received_at >= {{ retention_cutoff('widget_raw_events') }}
+
+),
+
 batch_events as (
 
     -- one row per element of the batch's events[] array
     select
-        event_batches.chatbotId as chatbot_id,
-        event_batches.sessionId as session_id,
-        event_batches.received_at,
+        retained_batches.chatbotId as chatbot_id,
+        retained_batches.sessionId as session_id,
+        retained_batches.received_at,
         {{ unnested_index('event_json', 'event_index') }} as event_index,
         event_json,
-        event_batches._file,
-        event_batches._line,
-        event_batches._loaded_at
-    from event_batches
-    {{ unnest_json_array('event_batches.events', 'event_json', 'event_index') }}
+        retained_batches._file,
+        retained_batches._line,
+        retained_batches._loaded_at
+    from retained_batches
+    {{ unnest_json_array('retained_batches.events', 'event_json', 'event_index') }}
 
 ),
 

@@ -6,6 +6,14 @@ widget_sessions as (
 
 ),
 
+retained_sessions as (
+
+    -- session payloads are kept var('retention_sessions_days') days (docs/retention.md)
+    select * from widget_sessions
+    where created_at is null or created_at >= {{ retention_cutoff('sessions') }}
+
+),
+
 sessions_ranked as (
 
     select
@@ -14,7 +22,7 @@ sessions_ranked as (
             partition by session_id
             order by _loaded_at, _file, _line
         ) as landed_copy_number
-    from widget_sessions
+    from retained_sessions
 
 ),
 
@@ -40,7 +48,8 @@ final as (
         user_agent,
         screen_width,
         screen_height,
-        ip_address,
+        -- IP addresses are kept var('retention_ip_address_days') days
+        case when created_at >= {{ retention_cutoff('ip_address') }} then ip_address end as ip_address,
         _file,
         _line,
         _loaded_at
