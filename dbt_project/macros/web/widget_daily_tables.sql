@@ -73,3 +73,25 @@ final as (
 )
 {% endif %}
 {%- endmacro %}
+
+
+{#-
+    Pre-hook of widget_daily_stats: rows kept from before conversion_rate became a fraction
+    (it was a percentage, 0-100) are rewritten from their own totals, so the kept history and
+    new days share one unit. A no-op once every row agrees with its totals.
+-#}
+{% macro widget_conversion_rate_migration() -%}
+    {{ return(adapter.dispatch('widget_conversion_rate_migration')()) }}
+{%- endmacro %}
+
+{% macro default__widget_conversion_rate_migration() -%}
+    {%- if is_incremental() -%}
+    update {{ this }}
+    set conversion_rate = round(cast(total_conversations as double) / total_sessions, 4)
+    where total_sessions > 0
+      and conversion_rate <> round(cast(total_conversations as double) / total_sessions, 4)
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__widget_conversion_rate_migration() -%}
+{%- endmacro %}

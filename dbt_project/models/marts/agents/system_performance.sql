@@ -25,9 +25,9 @@ conversation_totals as (
         count(case
             when started_at > {{ dbt.dateadd('day', -var('agent_active_window_days'), as_of()) }} then 1
         end) as recent_conversations,
-        coalesce(sum(conversion_value), 0) as total_revenue,
+        coalesce(sum(conversion_value_reporting), 0) as total_revenue,
         coalesce(sum(case
-            when started_at > {{ dbt.dateadd('day', -var('agent_active_window_days'), as_of()) }} then conversion_value
+            when started_at > {{ dbt.dateadd('day', -var('agent_active_window_days'), as_of()) }} then conversion_value_reporting
         end), 0) as recent_revenue,
         avg(response_time_avg_ms) as avg_response_time_ms,
         avg(cast(customer_satisfaction_score as decimal(9, 4))) as customer_satisfaction_avg,

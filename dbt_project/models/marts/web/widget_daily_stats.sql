@@ -13,6 +13,7 @@
         replace_marker_column='total_sessions',
         full_refresh=false,
         on_schema_change='append_new_columns',
+        pre_hook="{{ widget_conversion_rate_migration() }}",
     )
 }}
 
@@ -153,7 +154,7 @@ daily_stats as (
         cast(round(daily_totals.avg_session_duration_seconds) as {{ dbt.type_int() }}) as avg_session_duration_seconds,
         daily_totals.widget_loads,
         daily_totals.widget_opens,
-        round(100.0 * daily_totals.total_conversations / daily_totals.total_sessions, 2) as conversion_rate,
+        round(cast(daily_totals.total_conversations as double) / daily_totals.total_sessions, 4) as conversion_rate,
         cast(round(daily_totals.avg_response_time_ms) as {{ dbt.type_int() }}) as avg_response_time_ms,
         daily_totals.error_count,
         coalesce(top_referrers.top_referrers, {{ empty_json_array() }}) as top_referrers,
