@@ -8,7 +8,7 @@ export EWH_WAREHOUSE ?= data/warehouse.duckdb
 export EWH_RAW_DIR   ?= data/raw
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo test test-fast lint format ui bench soak clean
+.PHONY: install demo test test-fast lint format ui bench soak clean evaluate
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
@@ -46,6 +46,9 @@ ui: install  ## Dagster UI on http://127.0.0.1:3000 over $(EWH_WAREHOUSE); DAGST
 
 bench: install  ## ~10 M generated events: landing, dbt (fct_sessions full + incremental), a hand-written query -> bench/results.md
 	$(BIN)/python bench/run.py
+
+evaluate: install  ## score quality against the generator's planted personas, 2 seeds, 4 build times -> docs/score_quality.md (about 15 min)
+	$(BIN)/python bench/score_quality.py
 
 soak: install  ## 30 simulated days on the schedule, a reader on the serving file -> docs/soak.md (about an hour)
 	$(BIN)/python -m orchestration.soak --days 30 --build-every 6 --out docs/soak.md
