@@ -250,7 +250,7 @@ def _check_as_of(info: BuildInfo, as_of: datetime | None) -> None:
     if as_of is not None and info.as_of != as_of:
         built = f"{info.as_of:%Y-%m-%d %H:%M:%S}" if info.as_of else "an unknown time"
         raise ExportError(
-            f"the serving database is built as of {built} UTC, not {as_of:%Y-%m-%d %H:%M:%S}: run "
+            f"the serving database is built as of {built} UTC, not {as_of:%Y-%m-%d %H:%M:%S} UTC: run "
             f"`ewh build --as-of {as_of:%Y-%m-%dT%H:%M:%SZ}` first, or leave out --as-of"
         )
 
