@@ -57,6 +57,7 @@ class Column:
     title: str | None = None  # tooltip of the header (what the column means)
     group: str = ""  # a header over neighbouring columns of the same group
     wrap: bool = False  # long text that may wrap (other cells stay on one line)
+    rank: dict[str, int] | None = None  # sort these values by rank, not alphabetically (high > low)
 
 
 def _sort_value(value: Any) -> str:
@@ -72,6 +73,7 @@ def _sort_value(value: Any) -> str:
 
 
 def _cell(column: Column, value: Any) -> str:
+    sort = column.rank.get(value, 0) if column.rank is not None and value is not None else value
     classes = (["num"] if column.numeric else []) + (["wrap"] if column.wrap else ["nowrap"])
     shown = "" if value is None or value == "" else escape(column.fmt(value))
     if value is None:
@@ -79,7 +81,7 @@ def _cell(column: Column, value: Any) -> str:
     elif column.badge and (badge := column.badge(value)):
         shown = f'<span class="badge {escape(badge)}">{shown}</span>'
     attrs = f' class="{" ".join(classes)}"' if classes else ""
-    return f'<td{attrs} data-sort="{escape(_sort_value(value))}">{shown}</td>'
+    return f'<td{attrs} data-sort="{escape(_sort_value(sort))}">{shown}</td>'
 
 
 def _group_row(columns: Sequence[Column]) -> str:
