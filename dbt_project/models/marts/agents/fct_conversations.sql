@@ -68,7 +68,7 @@ final as (
         message_summaries.response_time_avg_ms,
         message_summaries.response_time_max_ms,
         message_summaries.first_response_time_ms,
-        conversations_as_of.reported_message_count,
+        cast(conversations_as_of.reported_message_count as {{ dbt.type_bigint() }}) as reported_message_count,
         conversations_as_of.reported_response_time_avg_ms,
 
         conversations_as_of.customer_satisfaction_score,
@@ -117,7 +117,7 @@ final as (
         conversations_as_of.tags,
         conversations_as_of.journey_stage,
         conversations_as_of.journey_touchpoint_sequence,
-        conversations_as_of.journey_previous_interactions,
+        cast(conversations_as_of.journey_previous_interactions as {{ dbt.type_bigint() }}) as journey_previous_interactions,
         conversations_as_of.journey_days_since_first_contact
     from conversations_as_of
     left join message_summaries

@@ -65,7 +65,7 @@ final as (
         agents_count,
         conversions_count,
         conversion_rate,
-        revenue,
+        cast(revenue as decimal(18, 2)) as revenue,
         round(customer_satisfaction_avg, 3) as customer_satisfaction_avg,
         cast(conversations_count as double)
             / sum(conversations_count) over (partition by period) as conversation_share,

@@ -167,7 +167,7 @@ final as (
         round(coalesce(adoption_component, 0), 2) as adoption_score,
         round(breadth_component, 2) as breadth_score,
         round(recency_component, 2) as recency_score,
-        round(support_component, 2) as support_score,
+        cast(round(support_component, 2) as double) as support_score,
         engagement_week_start,
         cast(total_users as {{ dbt.type_bigint() }}) as total_users,
         cast(reported_total_users as {{ dbt.type_bigint() }}) as reported_total_users,
