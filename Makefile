@@ -22,11 +22,17 @@ install: $(STAMP)  ## create .venv and install the project with pinned dependenc
 demo: install  ## generate sample dumps, land them, dbt build, print a summary
 	$(BIN)/ewh demo --fresh
 
+# Test workers (pytest-xdist). Each test module runs on one worker (--dist loadscope), so a
+# module-scoped fixture (one dbt build shared by a module's tests) is built once; every test
+# has its own warehouse, dbt target/log path and DAGSTER_HOME, so workers share no file.
+# TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= 2
+
 test: install  ## the whole test suite (unit, dbt integration, orchestration)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 test-fast: install  ## tests that do not run dbt or Dagster
-	$(BIN)/python -m pytest -m "not dbt and not dagster"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not dbt and not dagster"
 
 lint: install
 	$(BIN)/ruff check ingestion orchestration tests

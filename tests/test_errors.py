@@ -194,7 +194,14 @@ def test_dbt_from_inside_dbt_project_opens_the_same_warehouse(tmp_path: Path) ->
         proc = subprocess.run(
             [str(dbt), "debug", *extra],
             cwd=cwd,
-            env={**os.environ, "EWH_WAREHOUSE": relative, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+            env={
+                **os.environ,
+                "EWH_WAREHOUSE": relative,
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+                # dbt's logs and artifacts out of the shared dbt_project/ (tests run in parallel)
+                "DBT_LOG_PATH": str(tmp_path / "dbt_logs"),
+                "DBT_TARGET_PATH": str(tmp_path / "dbt_target"),
+            },
             capture_output=True,
             text=True,
             timeout=300,
