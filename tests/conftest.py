@@ -37,6 +37,20 @@ def _dbt_build(
     return run_dbt(list(args), warehouse=warehouse, target_path=directory / "target", **kwargs)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The soak (minutes, one test) first, then the fast pure-Python user-agent table: under
+    ``make test`` (pytest-xdist, one module per worker, two modules handed to each worker at the
+    start, in this order) the soak starts at once on one worker with only a cheap module queued
+    behind it, while the other worker takes every other module."""
+    first = ("tests/orchestration/test_soak.py", "tests/test_user_agents.py")
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return first.index(path) if path in first else len(first)
+
+    items.sort(key=rank)  # stable: every other test keeps its place
+
+
 @pytest.fixture(autouse=True)
 def _keep_away_from_the_projects_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes the project's own data/ folder: every path defaults to a scratch one."""
