@@ -22,10 +22,6 @@ install: $(STAMP)  ## create .venv and install the project with pinned dependenc
 demo: install  ## generate sample dumps, land them, dbt build, print a summary
 	$(BIN)/ewh demo --fresh
 
-<<<<<<< HEAD
-test: install browser  ## the whole test suite (unit, dbt integration, orchestration, the report in a browser)
-	$(BIN)/python -m pytest
-=======
 # Test workers (pytest-xdist). Each test module runs on one worker (--dist loadscope), so a
 # module-scoped fixture (one dbt build shared by a module's tests) is built once; every test
 # has its own warehouse, dbt target/log path and DAGSTER_HOME, so workers share no file.
@@ -36,9 +32,8 @@ TEST_WORKERS ?= 2
 # well under 1 ms in memory, and the soak's Dagster runs alone commit tens of thousands of times.
 TEST_TMPDIR ?= $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo $${TMPDIR:-/tmp})
 
-test: install  ## the whole test suite (unit, dbt integration, orchestration)
+test: install browser  ## the whole test suite (unit, dbt integration, orchestration, the report in a browser)
 	TMPDIR="$(TEST_TMPDIR)" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
->>>>>>> ci
 
 test-fast: install  ## tests that do not run dbt or Dagster
 	TMPDIR="$(TEST_TMPDIR)" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not dbt and not dagster"
