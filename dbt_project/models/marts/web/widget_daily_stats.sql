@@ -35,7 +35,21 @@ sessions as (
 
 ),
 
-{{ widget_stat_sessions_ctes() }}
+{% if is_incremental() %}
+
+replace_points as (
+
+    {{ widget_replace_points(ref('fct_sessions'), 'cast(started_at as date)') }}
+
+),
+
+{% endif %}
+
+stat_sessions as (
+
+    {{ widget_stat_sessions('sessions', 'replace_points') }}
+
+),
 
 daily_totals as (
 
@@ -177,6 +191,26 @@ daily_stats as (
 
 ),
 
-{{ widget_daily_final('daily_stats', stats_columns) }}
+{% if is_incremental() %}
+
+range_markers as (
+
+    select
+        {{ range_marker_columns(stats_columns, ['chatbot_id'], 'stat_date', 'replace_from') }}
+    from replace_points
+
+),
+
+{% endif %}
+
+final as (
+
+    select * from daily_stats
+    {%- if is_incremental() %}
+    union all
+    select * from range_markers
+    {%- endif %}
+
+)
 
 select * from final

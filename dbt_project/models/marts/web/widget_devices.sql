@@ -27,7 +27,21 @@ sessions as (
 
 ),
 
-{{ widget_stat_sessions_ctes() }}
+{% if is_incremental() %}
+
+replace_points as (
+
+    {{ widget_replace_points(ref('fct_sessions'), 'cast(started_at as date)') }}
+
+),
+
+{% endif %}
+
+stat_sessions as (
+
+    {{ widget_stat_sessions('sessions', 'replace_points') }}
+
+),
 
 devices as (
 
@@ -51,6 +65,26 @@ devices as (
 
 ),
 
-{{ widget_daily_final('devices', columns) }}
+{% if is_incremental() %}
+
+range_markers as (
+
+    select
+        {{ range_marker_columns(columns, ['chatbot_id'], 'stat_date', 'replace_from') }}
+    from replace_points
+
+),
+
+{% endif %}
+
+final as (
+
+    select * from devices
+    {%- if is_incremental() %}
+    union all
+    select * from range_markers
+    {%- endif %}
+
+)
 
 select * from final
