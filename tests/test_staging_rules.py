@@ -1,4 +1,5 @@
-"""dbt staging rules and core marts on a small hand-written fixture (DESIGN.md §3, §4).
+"""dbt staging rules and core marts on a small hand-written fixture (landing: README.md; rules:
+docs/metrics.md).
 
 The fixture is written as JSONL dumps under a tmp raw root, landed with
 ``ingestion.landing.ingest`` and built with one ``dbt build`` for the whole module. Every

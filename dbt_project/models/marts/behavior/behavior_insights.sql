@@ -2,8 +2,8 @@
 {%- set recent_days = var('behavior_recent_window_days') | int -%}
 {%- set trend_days = var('behavior_trend_window_days') | int -%}
 {%- set full_points = var('behavior_competency_full_points') -%}
--- One row per customer (staff user) with behavior events up to as_of: seed 001's
--- behavior_insights, recomputed from the events (formulas in _behavior__models.yml).
+-- One row per customer (staff user) with behavior events up to as_of: the behavior
+-- tracker's behavior_insights, recomputed from the events (formulas in _behavior__models.yml).
 with
 
 behavior_events as (

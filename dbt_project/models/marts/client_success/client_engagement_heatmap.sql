@@ -1,6 +1,6 @@
 {%- set levels = var('cs_heatmap_level_min_events') -%}
--- Client x day activity for the last N days ending on as_of's date (seed 003 EngagementHeatmap),
--- zero days present. The as_of day counts events up to as_of.
+-- Client x day activity for the last N days ending on as_of's date (the client-success app's
+-- EngagementHeatmap), zero days present. The as_of day counts events up to as_of.
 with
 
 client_weeks as (

@@ -1,7 +1,7 @@
--- One row per (chatbot, day) with every column of seed 002's widget_daily_stats, from the
--- chatbot's widget sessions (fct_sessions, source 'widget') that started that day (UTC), bots
--- left out. Kept indefinitely (DESIGN §5): incremental with full_refresh disabled, and a run
--- only recomputes days from the first day its new sessions touch, never days before the
+-- One row per (chatbot, day) with every column of the chat widget's daily-stats table, from
+-- the chatbot's widget sessions (fct_sessions, source 'widget') that started that day (UTC),
+-- bots left out. Kept indefinitely (docs/retention.md): incremental with full_refresh disabled,
+-- and a run only recomputes days from the first day its new sessions touch, never days before the
 -- recompute horizon (as_of - retention_widget_raw_events_days), so pruning raw events never
 -- takes a day away. Rules of every column: _web__models.yml.
 {{

@@ -1,7 +1,8 @@
 -- One row per (chatbot, day, device_type, browser_name, os_name): the chatbot's widget
 -- sessions that started that day (UTC) by device, from the parsed user agent, bots left out —
--- seed 002's devices answer for any window by summing days. '(unknown)' where the session had
--- no user agent or the parser did not recognise it. Incremental and kept like widget_daily_stats.
+-- the chat widget's devices answer for any window by summing days. '(unknown)' where the
+-- session had no user agent or the parser did not recognise it. Incremental and kept like
+-- widget_daily_stats.
 {{
     config(
         materialized='incremental',

@@ -1,6 +1,7 @@
 -- One row per (chatbot, day, traffic_source, channel): the chatbot's widget sessions that
--- started that day (UTC) by where they came from, bots left out — seed 002's traffic-sources
--- answer for any window by summing days. Incremental and kept like widget_daily_stats.
+-- started that day (UTC) by where they came from, bots left out — the chat widget's
+-- traffic-sources answer for any window by summing days. Incremental and kept like
+-- widget_daily_stats.
 {{
     config(
         materialized='incremental',
