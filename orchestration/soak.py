@@ -349,7 +349,6 @@ def _say(cfg: SoakConfig, message: str) -> None:
 
 
 def run_soak(cfg: SoakConfig) -> SoakResult:
-    from ingestion import config
     from ingestion.fingerprint import RUN_TIME_COLUMNS
     from ingestion.generate import GenerateConfig, generate
 

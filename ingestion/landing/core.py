@@ -188,15 +188,16 @@ def _land_batch_or_each(
     fails too)."""
     try:
         return _land_batch(con, items, as_of, batch_id)
-    except duckdb.Error as exc:
+    except duckdb.Error as error:
+        failure = error
         if len(items) == 1 and items[0][0].fmt == ".parquet":
             try:
                 return _land_batch(con, items, as_of, batch_id, via_arrow=True)
             except duckdb.Error as again:
-                exc = again
+                failure = again
         if len(items) == 1:
             raw = items[0][0]
-            first = str(exc).splitlines()[0]
+            first = str(failure).splitlines()[0]
             return [
                 FileResult(
                     raw.rel,
