@@ -101,11 +101,19 @@ customer_scaling as (
         -- sales_execution, systematic_optimization)
         case
             {%- for area in areas %}
-            when {{ area }}_score <= least({% for other in areas %}{{ other }}_score{{ ', ' if not loop.last }}{% endfor %})
+            when {{ area }}_score <= least(
+                {%- for other in areas %}
+                {{ other }}_score{{ ',' if not loop.last }}
+                {%- endfor %}
+            )
                 then '{{ area }}'
             {%- endfor %}
         end as weakest_competency_area,
-        least({% for area in areas %}{{ area }}_score{{ ', ' if not loop.last }}{% endfor %}) as weakest_competency_score
+        least(
+            {%- for area in areas %}
+            {{ area }}_score{{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as weakest_competency_score
     from customer_scores
 
 ),
