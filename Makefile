@@ -38,13 +38,18 @@ test: install browser  ## the whole test suite (unit, dbt integration, orchestra
 test-fast: install  ## tests that do not run dbt or Dagster
 	TMPDIR="$(TEST_TMPDIR)" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not dbt and not dagster"
 
-lint: install
-	$(BIN)/ruff check ingestion orchestration tests
-	$(BIN)/ruff format --check ingestion orchestration tests
+# Python: every file of the repository (pyproject.toml [tool.ruff]). SQL: the dbt models and
+# singular tests, rendered by sqlfluff's jinja templater with the project's macros (.sqlfluff).
+SQLFLUFF_PATHS := dbt_project/models dbt_project/tests
 
-format: install
-	$(BIN)/ruff check --fix ingestion orchestration tests
-	$(BIN)/ruff format ingestion orchestration tests
+lint: install  ## ruff (check + format check) over all Python, sqlfluff over the dbt SQL
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint --processes 2 $(SQLFLUFF_PATHS)
+
+format: install  ## apply ruff's fixes and formatting (SQL: run `sqlfluff fix` on a file by hand and review)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 # The browser tests drive Debian's chromium (they are skipped without it). Never fails: without
 # root or apt-get it says how to install chromium and the tests skip themselves.

@@ -106,7 +106,9 @@ def read_build(warehouse: Path, as_of: datetime, seconds: float) -> Build:
                qualify row_number() over (partition by client_id order by week_start desc) = 1""",
         ):
             build.client_latest[row["client_id"]] = row
-        build.user_segment = dict(con.execute("select user_id, user_segment from marts.user_segments").fetchall())
+        build.user_segment = dict(
+            con.execute("select user_id, user_segment from marts.user_segments").fetchall()
+        )
         build.customer_segment = dict(
             con.execute("select customer_id, customer_segment from marts.customer_insights").fetchall()
         )
@@ -236,10 +238,16 @@ def alert_cause(truth: PlantedTruth, alert: dict) -> str | None:
         return f"account {archetype}" if archetype in CHURN else None
     if kind == "agent_response_time_high":
         profile = truth.agent_profile.get(subject)
-        return f"agent grade {profile.grade} ({profile.response_s:g} s)" if profile and profile.response_s > 120 else None
+        return (
+            f"agent grade {profile.grade} ({profile.response_s:g} s)"
+            if profile and profile.response_s > 120
+            else None
+        )
     if kind == "low_customer_satisfaction":
         profile = truth.agent_profile.get(subject)
-        return f"agent grade {profile.grade} (CSAT {profile.csat:g})" if profile and profile.csat < 3.5 else None
+        return (
+            f"agent grade {profile.grade} (CSAT {profile.csat:g})" if profile and profile.csat < 3.5 else None
+        )
     return None
 
 
@@ -263,7 +271,12 @@ def measure(result: SeedResult) -> dict:
     decline = truth.accounts_with(*DECLINE)
     steady = truth.accounts_with(*STEADY_ACCOUNTS)
     steady_cs = steady_clients(truth)
-    out: dict = {"per_build": {}, "flips": {}, "alerts": defaultdict(Counter), "alert_causes": defaultdict(Counter)}
+    out: dict = {
+        "per_build": {},
+        "flips": {},
+        "alerts": defaultdict(Counter),
+        "alert_causes": defaultdict(Counter),
+    }
     for name, build in builds.items():
         labels = {a: row["churn_risk"] for a, row in build.health.items()}
         high = {a for a, label in labels.items() if label == "high"}
@@ -280,7 +293,9 @@ def measure(result: SeedResult) -> dict:
             "high": (p_high, r_high, len(high)),
             "elevated": (p_elev, r_elev, len(elevated)),
             "mean_health": sum(healths) / len(healths) if healths else None,
-            "mean_health_steady": _mean([float(build.health[a]["health_score"]) for a in steady if a in build.health]),
+            "mean_health_steady": _mean(
+                [float(build.health[a]["health_score"]) for a in steady if a in build.health]
+            ),
             "steady_clients": len(in_steady),
             "steady_declining_current": declining_current,
             "steady_declining_latest": declining_latest,
@@ -307,7 +322,8 @@ def measure(result: SeedResult) -> dict:
     # confusion matrices on the Friday build (and the power precision on every build)
     last = builds[names[-1]]
     out["user_matrix"] = Counter(
-        (expected_user_segment(truth, u, last.as_of), segment) for u, segment in last.user_segment.items()
+        (expected_user_segment(truth, u, last.as_of), segment)
+        for u, segment in last.user_segment.items()
         if u in truth.user_persona
     )
     out["power_precision"] = {}
@@ -385,16 +401,38 @@ def render(results: list[SeedResult], measures: list[dict], total_seconds: float
         return [min((m["per_build"][n][key][index] or 0.0) for n in names) for m in measures]
 
     checks = [
-        ("churn_risk high: recall of churn + at_risk (lowest build)", worst("high", 1), TARGETS["churn_high_recall"], ">="),
-        ("churn_risk high: precision (lowest build)", worst("high", 0), TARGETS["churn_high_precision"], ">="),
-        ("high + medium: recall of churn + at_risk + declining (lowest)", worst("elevated", 1), TARGETS["churn_high_medium_recall"], ">="),
-        ("high + medium: precision (lowest build)", worst("elevated", 0), TARGETS["churn_high_medium_precision"], ">="),
+        (
+            "churn_risk high: recall of churn + at_risk (lowest build)",
+            worst("high", 1),
+            TARGETS["churn_high_recall"],
+            ">=",
+        ),
+        (
+            "churn_risk high: precision (lowest build)",
+            worst("high", 0),
+            TARGETS["churn_high_precision"],
+            ">=",
+        ),
+        (
+            "high + medium: recall of churn + at_risk + declining (lowest)",
+            worst("elevated", 1),
+            TARGETS["churn_high_medium_recall"],
+            ">=",
+        ),
+        (
+            "high + medium: precision (lowest build)",
+            worst("elevated", 0),
+            TARGETS["churn_high_medium_precision"],
+            ">=",
+        ),
     ]
     all_met = True
     for label, values, target, _ in checks:
         ok = all(v is not None and v >= target for v in values)
         all_met &= ok
-        lines.append(f"| {label} ≥ {pct(target)} | " + " | ".join(pct(v) for v in values) + f" | {verdict(ok)} |")
+        lines.append(
+            f"| {label} ≥ {pct(target)} | " + " | ".join(pct(v) for v in values) + f" | {verdict(ok)} |"
+        )
     flips = [m["steady_flip_count"] for m in measures]
     ok = all(f <= TARGETS["steady_account_flips"] for f in flips)
     all_met &= ok
@@ -450,7 +488,9 @@ def render(results: list[SeedResult], measures: list[dict], total_seconds: float
             )
         lines += ["", "Risk labels per account and build (archetype planted):", ""]
         lines += ["| Account | Archetype | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
-        for account, archetype in sorted(result.truth.account_archetype.items(), key=lambda kv: (kv[1], kv[0])):
+        for account, archetype in sorted(
+            result.truth.account_archetype.items(), key=lambda kv: (kv[1], kv[0])
+        ):
             labels = [m["per_build"][n]["labels"].get(account, "—") for n in names]
             mark = " ⚑" if account in m["flips"] else ""
             lines.append(f"| `{account}`{mark} | {archetype} | " + " | ".join(labels) + " |")
@@ -464,7 +504,12 @@ def render(results: list[SeedResult], measures: list[dict], total_seconds: float
 
         lines += ["### End-customer segments (Friday build)", "", "Rows: the scripted history of the"
                   " customer; columns: `customer_insights.customer_segment`.", ""]  # fmt: skip
-        lines += matrix(m["customer_matrix"], ("high_value", "regular", "at_risk"), CUSTOMER_SEGMENTS, "planted \\ segment")
+        lines += matrix(
+            m["customer_matrix"],
+            ("high_value", "regular", "at_risk"),
+            CUSTOMER_SEGMENTS,
+            "planted \\ segment",
+        )
         lines += ["", "### Agent grades (all time, Friday build)", "", "Rows: the grade the agent's behaviour was"
                   " tuned to; columns: `agent_performance.performance_grade`.", ""]  # fmt: skip
         lines += matrix(m["grade_matrix"], GRADES, GRADES, "planted \\ graded")
@@ -474,7 +519,9 @@ def render(results: list[SeedResult], measures: list[dict], total_seconds: float
             c = m["alerts"][kind]
             total = c["with cause"] + c["no cause"]
             causes = ", ".join(f"{cause} {count}" for cause, count in m["alert_causes"][kind].most_common())
-            lines.append(f"| {kind} | {total} | {c['with cause']} | {c['no cause']} ({pct(ratio(c['no cause'], total))}) | {causes} |")
+            lines.append(
+                f"| {kind} | {total} | {c['with cause']} | {c['no cause']} ({pct(ratio(c['no cause'], total))}) | {causes} |"
+            )
         lines.append("")
     lines += [
         "## How causes are matched",
@@ -504,7 +551,7 @@ def render(results: list[SeedResult], measures: list[dict], total_seconds: float
         "  names only the deliberately stalled task. No threshold on a memoryless duration separates the",
         "  two (at the 90th percentile, 5.8 days, about 60 % would remain while half the stalls go unseen).",
         "",
-        "Thresholds tuned from this report, and why: `docs/metrics.md`, \"Tuned thresholds\".",
+        'Thresholds tuned from this report, and why: `docs/metrics.md`, "Tuned thresholds".',
         "",
     ]
     return "\n".join(lines)
@@ -514,7 +561,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11])
     parser.add_argument("--dir", type=Path, default=Path("/tmp/ewh-score-quality"))
-    parser.add_argument("--reuse", action="store_true", help="reuse generated and landed data of an earlier run")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse generated and landed data of an earlier run"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "score_quality.md")
     args = parser.parse_args(argv)
     began = time.perf_counter()

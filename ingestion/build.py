@@ -59,9 +59,7 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, datetim
         f"select min({column}) as lo, max({column}) as hi, count(*) as n from raw.{table}"
         for table, column in _TIME_FIELDS.items()
     ]
-    lo, hi, _ = con.execute(
-        f"select min(lo), max(hi), sum(n) from ({' union all '.join(parts)})"
-    ).fetchone()
+    lo, hi, _ = con.execute(f"select min(lo), max(hi), sum(n) from ({' union all '.join(parts)})").fetchone()
     rows = sum(con.execute(f"select count(*) from {s.qualified_table}").fetchone()[0] for s in STREAMS)
     return lo, hi, rows
 
@@ -137,10 +135,14 @@ def build(
         for note in notes:
             if notify:
                 notify(f"note: {note}")
-        args = dbt_build_args(full_refresh=full_refresh, select=select, exclude=exclude, unit_tests=unit_tests)
+        args = dbt_build_args(
+            full_refresh=full_refresh, select=select, exclude=exclude, unit_tests=unit_tests
+        )
         for attempt in range(2):
             wait_until_free(path, wait=wait, notify=notify)
-            result = run_dbt(args, warehouse=path, as_of=as_of_text, check=False, on_line=on_line, target_path=target_path)
+            result = run_dbt(
+                args, warehouse=path, as_of=as_of_text, check=False, on_line=on_line, target_path=target_path
+            )
             # a reader may open the file between our wait and dbt's start: wait once more
             if result.returncode == 0 or LOCK_CONFLICT not in result.output or attempt:
                 break

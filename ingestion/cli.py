@@ -365,17 +365,24 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--events", type=int, default=None, help="scale activity to about this many events")
     gen.add_argument("--format", choices=["jsonl", "jsonl.gz", "parquet"], default="jsonl")
     gen.add_argument("--seed", type=int, default=42)
-    gen.add_argument("--bad-line-rate", type=float, default=0.0, help="share of malformed JSONL lines to inject")
+    gen.add_argument(
+        "--bad-line-rate", type=float, default=0.0, help="share of malformed JSONL lines to inject"
+    )
     gen.add_argument("--duplicate-rate", type=float, default=0.0, help="share of records sent twice")
     gen.add_argument("--late-rate", type=float, default=0.0, help="share of product events arriving late")
     gen.add_argument("--overwrite", action="store_true", help="replace files already in the stream folders")
     gen.add_argument("-v", "--verbose", action="store_true", help="say what is being generated")
     gen.set_defaults(func=cmd_generate)
 
-    ing = sub.add_parser("ingest", help="land every new file under a raw root laid out as <source>/<stream>/…")
+    ing = sub.add_parser(
+        "ingest", help="land every new file under a raw root laid out as <source>/<stream>/…"
+    )
     ing.add_argument("raw_dir", nargs="?", default=None, help="raw root (default: EWH_RAW_DIR or data/raw)")
     ing.add_argument(
-        "--as-of", type=_parse_time, default=None, help="UTC time retention periods count back from (default: now)"
+        "--as-of",
+        type=_parse_time,
+        default=None,
+        help="UTC time retention periods count back from (default: now)",
     )
     ing.add_argument(
         "--settle",
@@ -385,11 +392,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ing.add_argument("--wait", type=_parse_wait, default=None, help=wait_help)
     ing.add_argument(
-        "-v", "--verbose", action="count", default=0, help="one line per file (-vv: also files already landed)"
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="one line per file (-vv: also files already landed)",
     )
     ing.set_defaults(func=cmd_ingest)
 
-    build = sub.add_parser("build", help="dbt build with the project's profile and vars, then publish the marts")
+    build = sub.add_parser(
+        "build", help="dbt build with the project's profile and vars, then publish the marts"
+    )
     build.add_argument("--as-of", type=_parse_time, default=None, help="UTC time scores are computed as of")
     build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
     build.add_argument("--select", "-s", nargs="+", default=None, help="dbt node selection")
@@ -398,11 +411,17 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(func=cmd_build)
 
     prune = sub.add_parser(
-        "prune", help="delete rows past retention and null old IP addresses (docs/retention.md); prints counts"
+        "prune",
+        help="delete rows past retention and null old IP addresses (docs/retention.md); prints counts",
     )
-    prune.add_argument("--dry-run", action="store_true", help="count what would be deleted or nulled, change nothing")
     prune.add_argument(
-        "--as-of", type=_parse_time, default=None, help="UTC time the retention periods count back from (default: now)"
+        "--dry-run", action="store_true", help="count what would be deleted or nulled, change nothing"
+    )
+    prune.add_argument(
+        "--as-of",
+        type=_parse_time,
+        default=None,
+        help="UTC time the retention periods count back from (default: now)",
     )
     prune.add_argument("--wait", type=_parse_wait, default=None, help=wait_help)
     prune.set_defaults(func=cmd_prune)
@@ -424,25 +443,36 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--wait", type=_parse_wait, default=None, help=wait_help)
     export.set_defaults(func=cmd_export_user)
 
-    summary = sub.add_parser("summary", help="rows per raw table, quarantined lines and mart sizes (serving file)")
+    summary = sub.add_parser(
+        "summary", help="rows per raw table, quarantined lines and mart sizes (serving file)"
+    )
     summary.set_defaults(func=cmd_summary)
 
     finger = sub.add_parser(
-        "fingerprint", help="an order-independent hash of every mart of the serving file (run-time columns left out)"
+        "fingerprint",
+        help="an order-independent hash of every mart of the serving file (run-time columns left out)",
     )
     finger.set_defaults(func=cmd_fingerprint)
 
     demo = sub.add_parser("demo", help="generate sample data, then land and build it in a Dagster run")
     demo.add_argument("--seed", type=int, default=42)
-    demo.add_argument("--as-of", type=_parse_time, default=None, help="build as of this UTC time (default: now)")
     demo.add_argument(
-        "--clean", action="store_true", help="no injected faults (default: 0.2%% bad lines, 1%% duplicates, 2%% late)"
+        "--as-of", type=_parse_time, default=None, help="build as of this UTC time (default: now)"
+    )
+    demo.add_argument(
+        "--clean",
+        action="store_true",
+        help="no injected faults (default: 0.2%% bad lines, 1%% duplicates, 2%% late)",
     )
     demo.add_argument("--end", type=_parse_time, default=None, help="sample data ends here (default: now)")
     demo.add_argument(
-        "--fresh", action="store_true", help="start from an empty warehouse (deletes the EWH_WAREHOUSE file first)"
+        "--fresh",
+        action="store_true",
+        help="start from an empty warehouse (deletes the EWH_WAREHOUSE file first)",
     )
-    demo.add_argument("-v", "--verbose", action="store_true", help="every file and every dbt node, one line each")
+    demo.add_argument(
+        "-v", "--verbose", action="store_true", help="every file and every dbt node, one line each"
+    )
     demo.set_defaults(func=cmd_demo)
 
     add_export_commands(sub)  # report, digest, share

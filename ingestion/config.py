@@ -109,7 +109,9 @@ def dbt_var_overrides() -> dict[str, Any]:
     try:
         value = json.loads(text)
     except ValueError as exc:
-        raise ConfigError(f"EWH_DBT_VARS is not JSON ({exc}); set it to an object such as '{{\"x\": 1}}'") from exc
+        raise ConfigError(
+            f"EWH_DBT_VARS is not JSON ({exc}); set it to an object such as '{{\"x\": 1}}'"
+        ) from exc
     if not isinstance(value, dict):
         raise ConfigError("EWH_DBT_VARS must be a JSON object such as '{\"x\": 1}'")
     return value

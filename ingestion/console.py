@@ -22,7 +22,9 @@ class Bar:
     progress: Progress | None
     task: int | None
 
-    def update(self, *, completed: int | None = None, total: int | None = None, status: str | None = None) -> None:
+    def update(
+        self, *, completed: int | None = None, total: int | None = None, status: str | None = None
+    ) -> None:
         if self.progress is None or self.task is None:
             return
         fields = {"status": status} if status is not None else {}

@@ -52,6 +52,7 @@ def check_subject_id(subject_id: str) -> str:
         raise SubjectError(f"{subject_id!r} starts or ends with spaces; pass the id exactly")
     return subject_id
 
+
 # Per raw table: the columns that hold a person id ("id") or a widget session id ("session").
 IDENTITY_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "product__tracks": (("user_id", "id"), ("anonymous_id", "id")),
@@ -95,7 +96,9 @@ def tombstone_filter(table: str, column_expr: Callable[[str], str]) -> str | Non
 
     ``column_expr`` gives the SQL expression of a raw column in the relation being filtered.
     """
-    columns = IDENTITY_COLUMNS.get(table, ()) + ((DELETED_ROW_KEYS[table],) if table in DELETED_ROW_KEYS else ())
+    columns = IDENTITY_COLUMNS.get(table, ()) + (
+        (DELETED_ROW_KEYS[table],) if table in DELETED_ROW_KEYS else ()
+    )
     if not columns:
         return None
     tests = [
@@ -248,7 +251,8 @@ def forget(
             subject_digest = sha256_hex(subject_id)
             rows = [(sha256_hex(i), "id", subject_digest, reason, erased_at) for i in sorted(subject.ids)]
             rows += [
-                (sha256_hex(s), "session", subject_digest, reason, erased_at) for s in sorted(subject.sessions)
+                (sha256_hex(s), "session", subject_digest, reason, erased_at)
+                for s in sorted(subject.sessions)
             ]
             con.executemany(f"insert into {TOMBSTONE_TABLE} values (?, ?, ?, ?, ?)", rows)
         found = {k: v for k, v in deleted.items() if v}

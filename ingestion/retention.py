@@ -139,7 +139,10 @@ def policies() -> tuple[Rule, ...]:
     ip_days = period_days("ip_address")
     return (
         delete_older_than(
-            "raw.widget__events", "received_at", days=widget_days, policy=f"raw widget events: {widget_days} days"
+            "raw.widget__events",
+            "received_at",
+            days=widget_days,
+            policy=f"raw widget events: {widget_days} days",
         ),
         delete_older_than(
             "raw.widget__sessions", "created_at", days=session_days, policy=f"sessions: {session_days} days"
@@ -217,7 +220,10 @@ def policies() -> tuple[Rule, ...]:
         ),
         keep("marts.widget_daily_stats", policy="daily stats: indefinitely"),
         keep("marts.widget_top_events", policy="daily aggregates per chatbot: indefinitely, as daily stats"),
-        keep("marts.widget_traffic_sources", policy="daily aggregates per chatbot: indefinitely, as daily stats"),
+        keep(
+            "marts.widget_traffic_sources",
+            policy="daily aggregates per chatbot: indefinitely, as daily stats",
+        ),
         keep("marts.widget_devices", policy="daily aggregates per chatbot: indefinitely, as daily stats"),
         keep(
             "intermediate.int_user_agents_parsed",

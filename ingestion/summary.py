@@ -20,7 +20,9 @@ def print_summary(serving: Path, *, brief: bool = False) -> None:
         as_of, published_at, models, tests = con.execute(
             "select as_of, published_at, models_built, tests_passed from meta.build"
         ).fetchone()
-        print(f"serving database {serving}: built as of {as_of}, published {published_at:%Y-%m-%d %H:%M:%S} UTC")
+        print(
+            f"serving database {serving}: built as of {as_of}, published {published_at:%Y-%m-%d %H:%M:%S} UTC"
+        )
         if models is not None:
             print(f"  from a build of {models} models with {tests} tests passed")
         raw = con.execute("select table_name, row_count, quarantined_lines from meta.raw_tables").fetchall()
@@ -49,7 +51,9 @@ def print_summary(serving: Path, *, brief: bool = False) -> None:
             print(f"  marts.{name:<34} {rows:>12,}")
         if "agent_comparison" in marts:
             grades = dict(
-                con.execute("select performance_grade, count(*) from marts.agent_comparison group by 1").fetchall()
+                con.execute(
+                    "select performance_grade, count(*) from marts.agent_comparison group by 1"
+                ).fetchall()
             )
             shown = [g for g in GRADE_ORDER if g in grades] + sorted(set(grades) - set(GRADE_ORDER), key=str)
             print(

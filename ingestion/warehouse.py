@@ -195,15 +195,15 @@ def writer_lock(
                     "stop it, or run again with a longer --wait (e.g. --wait 30m)"
                 ) from None
             if notify and not told:
-                notify(f"waiting for the warehouse: {holder} holds its writer lock (up to {format_duration(wait)})")
+                notify(
+                    f"waiting for the warehouse: {holder} holds its writer lock (up to {format_duration(wait)})"
+                )
                 told = True
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, 2.0)
     handle.seek(0)
     handle.truncate()
-    handle.write(
-        json.dumps({"pid": os.getpid(), "since": datetime.now(UTC).isoformat(), "purpose": purpose})
-    )
+    handle.write(json.dumps({"pid": os.getpid(), "since": datetime.now(UTC).isoformat(), "purpose": purpose}))
     handle.flush()
     with _held_guard:
         _held[key] = _Held(handle, 1)

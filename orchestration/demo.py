@@ -145,15 +145,19 @@ def run_demo(
         run_config["ops"][op]["config"]["settle_seconds"] = 0
     eprint(f"3/3 Dagster run `{DEMO_JOB}` as of {format_as_of(when)} (instance {home})")
     landing_steps, build_total = _build_totals(job)
-    with progress_bar("landing", total=len(landing_steps)) as landing_bar, progress_bar(
-        "build", total=build_total
-    ) as build_bar:
+    with (
+        progress_bar("landing", total=len(landing_steps)) as landing_bar,
+        progress_bar("build", total=build_total) as build_bar,
+    ):
         progress = _RunProgress(landing_bar, build_bar, landing_steps)
         loggers = {"progress": _progress_logger(progress)}
         if verbose:
             loggers["console"] = dg.colored_console_logger
         job = job.with_logger_defs(loggers)
-        run_config["loggers"] = {"progress": {}, **({"console": {"config": {"log_level": "INFO"}}} if verbose else {})}
+        run_config["loggers"] = {
+            "progress": {},
+            **({"console": {"config": {"log_level": "INFO"}}} if verbose else {}),
+        }
         # dagster-dbt echoes dbt's log lines on stdout; the run's logs keep them (see the UI)
         quiet = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
         with quiet:

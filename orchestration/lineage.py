@@ -45,7 +45,9 @@ def pruned_raw_sources(rules: tuple[Rule, ...] | None = None) -> dict[dg.AssetKe
     return out
 
 
-def pruned_models(manifest: Mapping[str, Any], rules: tuple[Rule, ...] | None = None) -> dict[str, dg.AssetKey]:
+def pruned_models(
+    manifest: Mapping[str, Any], rules: tuple[Rule, ...] | None = None
+) -> dict[str, dg.AssetKey]:
     """dbt unique_id of a model with a retention rule -> its prune asset (for the models that read it)."""
     by_relation = {
         f"{node['schema']}.{node.get('alias') or node['name']}": unique_id

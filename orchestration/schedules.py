@@ -61,7 +61,9 @@ def build_schedules(jobs: Jobs) -> list[dg.ScheduleDefinition]:
         job=jobs.daily, cron_schedule=DAILY_CRON, execution_timezone="UTC", name="daily_prune_and_alerts"
     )
     def daily(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-        return dg.RunRequest(run_config=as_of_run_config(_scheduled_time(context), daily_ops(jobs.daily_runs_dbt)))
+        return dg.RunRequest(
+            run_config=as_of_run_config(_scheduled_time(context), daily_ops(jobs.daily_runs_dbt))
+        )
 
     @dg.schedule(job=jobs.weekly, cron_schedule=WEEKLY_CRON, execution_timezone="UTC", name="weekly_scores")
     def weekly(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:

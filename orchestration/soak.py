@@ -78,7 +78,12 @@ COMPARED = {
 }
 # Kept beyond raw retention on purpose: a full refresh cannot rebuild them (their raw rows are
 # pruned), so they are checked to be still there instead.
-KEPT_BEYOND_RAW = ("marts.widget_daily_stats", "marts.widget_top_events", "marts.widget_traffic_sources", "marts.widget_devices")
+KEPT_BEYOND_RAW = (
+    "marts.widget_daily_stats",
+    "marts.widget_top_events",
+    "marts.widget_traffic_sources",
+    "marts.widget_devices",
+)
 
 
 @dataclass
@@ -157,13 +162,19 @@ def plan_deliveries(generated: Path, cfg: SoakConfig) -> list[Delivery]:
         folder = generated / stream.source / stream.name
         for path in sorted(folder.rglob("*.jsonl")):
             if stream.table not in ARRIVAL_FIELDS:
-                reference.append((f"{stream.source}/{stream.name}/{path.parent.name}/{path.name}", path.read_bytes()))
+                reference.append(
+                    (f"{stream.source}/{stream.name}/{path.parent.name}/{path.name}", path.read_bytes())
+                )
                 continue
             hour = None
             for line in path.read_bytes().splitlines(keepends=True):
                 try:
                     record = json.loads(line)
-                    arrived = _parse_time(record.get(ARRIVAL_FIELDS[stream.table])) if isinstance(record, dict) else None
+                    arrived = (
+                        _parse_time(record.get(ARRIVAL_FIELDS[stream.table]))
+                        if isinstance(record, dict)
+                        else None
+                    )
                 except ValueError:
                     arrived = None
                 if arrived is not None:
@@ -194,16 +205,24 @@ def plan_deliveries(generated: Path, cfg: SoakConfig) -> list[Delivery]:
         candidates = [d for d in hourly if d.at.date() == (cfg.start + timedelta(days=day)).date()]
         if candidates:
             twin = rng.choice(candidates)
-            deliveries.append(Delivery(twin.at + timedelta(hours=1), twin.rel.replace(".jsonl", "-again.jsonl"), twin.content))
+            deliveries.append(
+                Delivery(
+                    twin.at + timedelta(hours=1), twin.rel.replace(".jsonl", "-again.jsonl"), twin.content
+                )
+            )
     # an old file delivered again with new bytes (re-serialized): what is past retention by
     # then must not come back, the rest lands as duplicates
     old_day = f"{cfg.start - timedelta(days=cfg.history_days):%Y-%m-%d}"
     again_at = cfg.start + timedelta(days=max(1, cfg.days * 2 // 3), hours=5)
     for d in list(deliveries):
-        if d.rel.endswith(f"dt={old_day}/history.jsonl") and d.rel.startswith(("widget/", "product/tracks", "behavior/")):
+        if d.rel.endswith(f"dt={old_day}/history.jsonl") and d.rel.startswith(
+            ("widget/", "product/tracks", "behavior/")
+        ):
             records = [json.loads(line) for line in d.content.splitlines() if _is_json(line)]
             content = b"".join(json.dumps(r, separators=(",", ":")).encode() + b"\n" for r in records)
-            deliveries.append(Delivery(again_at, d.rel.replace("history.jsonl", "redelivered.jsonl"), content))
+            deliveries.append(
+                Delivery(again_at, d.rel.replace("history.jsonl", "redelivered.jsonl"), content)
+            )
     return sorted(deliveries, key=lambda d: (d.at, d.rel))
 
 
@@ -250,7 +269,11 @@ def reader_process(serving: Path, enabled: bool) -> Iterator[tuple]:
     manager = ctx.Manager() if enabled else None
     samples = manager.list() if manager else []
     stop = ctx.Event()
-    process = ctx.Process(target=_reader, args=(str(serving), stop, counters, samples), daemon=True) if enabled else None
+    process = (
+        ctx.Process(target=_reader, args=(str(serving), stop, counters, samples), daemon=True)
+        if enabled
+        else None
+    )
     if process:
         process.start()
     result: dict = {}
@@ -291,16 +314,22 @@ def _retention_problems(con, build_as_of: datetime | None, prune_as_of: datetime
             ("raw.widget__events", "received_at < ?", period_days("widget_raw_events")),
             ("raw.widget__sessions", "created_at < ?", period_days("sessions")),
             ("raw.widget__sessions", "ip_address is not null and created_at < ?", period_days("ip_address")),
-            ("raw.behavior__events", "ip_address is not null and \"timestamp\" < ?", period_days("ip_address")),
-            ("raw.product__tracks", "context->>'$.ip' is not null and received_at < ?", period_days("ip_address")),
+            ("raw.behavior__events", 'ip_address is not null and "timestamp" < ?', period_days("ip_address")),
+            (
+                "raw.product__tracks",
+                "context->>'$.ip' is not null and received_at < ?",
+                period_days("ip_address"),
+            ),
             ("raw._quarantine", "quarantined_at < ?", period_days("quarantine")),
         ]
         for table, where, days in checks:
             n = count(f"select count(*) from {table} where {where}", [prune_as_of - timedelta(days=days)])
             if n:
-                problems.append(f"{n} rows of {table} past retention ({where.replace('?', str(days) + ' days')})")
+                problems.append(
+                    f"{n} rows of {table} past retention ({where.replace('?', str(days) + ' days')})"
+                )
         n = count(
-            "select count(*) from raw.behavior__events where \"timestamp\" < ? - coalesce(retention_days, ?) * interval 1 day",
+            'select count(*) from raw.behavior__events where "timestamp" < ? - coalesce(retention_days, ?) * interval 1 day',
             [prune_as_of, period_days("behavior_default")],
         )
         if n:
@@ -310,14 +339,20 @@ def _retention_problems(con, build_as_of: datetime | None, prune_as_of: datetime
         n = count("select count(*) from marts.fct_sessions where started_at < ?", [cutoff])
         if n:
             problems.append(f"{n} sessions past retention in marts.fct_sessions")
-        n = count("select count(*) from marts.fct_events where session_id is not null and session_started_at < ?", [cutoff])
+        n = count(
+            "select count(*) from marts.fct_events where session_id is not null and session_started_at < ?",
+            [cutoff],
+        )
         if n:
             problems.append(f"{n} events of marts.fct_events still point at pruned sessions")
         widget_cutoff = build_as_of - timedelta(days=period_days("widget_raw_events"))
         for table in ("marts.fct_events", "intermediate.int_events_unioned"):
             schema, name = table.split(".")
             if has(schema, name):
-                n = count(f"select count(*) from {table} where source = 'widget' and received_at < ?", [widget_cutoff])
+                n = count(
+                    f"select count(*) from {table} where source = 'widget' and received_at < ?",
+                    [widget_cutoff],
+                )
                 if n:
                     problems.append(f"{n} widget events past retention in {table}")
     return problems
@@ -334,7 +369,9 @@ def _duplicate_problems(con) -> list[str]:
         if not exists:
             continue
         cols = ", ".join(key)
-        dupes = con.execute(f"select count(*) from (select {cols} from {table} group by {cols} having count(*) > 1)").fetchone()[0]
+        dupes = con.execute(
+            f"select count(*) from (select {cols} from {table} group by {cols} having count(*) > 1)"
+        ).fetchone()[0]
         if dupes:
             problems.append(f"{dupes} duplicated keys ({cols}) in {table}")
     return problems
@@ -349,7 +386,6 @@ def _say(cfg: SoakConfig, message: str) -> None:
 
 
 def run_soak(cfg: SoakConfig) -> SoakResult:
-    from ingestion import config
     from ingestion.fingerprint import RUN_TIME_COLUMNS
     from ingestion.generate import GenerateConfig, generate
 
@@ -373,7 +409,10 @@ def run_soak(cfg: SoakConfig) -> SoakResult:
     result = SoakResult(cfg)
     try:
         end = cfg.start + timedelta(days=cfg.days)
-        _say(cfg, f"generating {cfg.history_days} days of history and {cfg.days} soak days ending {end:%Y-%m-%d}")
+        _say(
+            cfg,
+            f"generating {cfg.history_days} days of history and {cfg.days} soak days ending {end:%Y-%m-%d}",
+        )
         generate(
             GenerateConfig(
                 out_dir=work / "generated",
@@ -402,7 +441,9 @@ def run_soak(cfg: SoakConfig) -> SoakResult:
     return result
 
 
-def _run_schedule(cfg: SoakConfig, result: SoakResult, deliveries: list[Delivery], raw: Path, work: Path) -> None:
+def _run_schedule(
+    cfg: SoakConfig, result: SoakResult, deliveries: list[Delivery], raw: Path, work: Path
+) -> None:
     import dagster as dg
 
     from ingestion import config
@@ -414,7 +455,10 @@ def _run_schedule(cfg: SoakConfig, result: SoakResult, deliveries: list[Delivery
     project = dbt_project(work / "dbt_target")
     prepare(project)
     defs = build_definitions(project)
-    jobs = {name: defs.resolve_job_def(name) for name in ("landing_job", "hourly_build_job", "daily_job", "weekly_scores_job")}
+    jobs = {
+        name: defs.resolve_job_def(name)
+        for name in ("landing_job", "hourly_build_job", "daily_job", "weekly_scores_job")
+    }
     schedules = {s.name: s for s in defs.schedules}
     home = work / "dagster_home"
     home.mkdir()
@@ -461,7 +505,10 @@ def _run_schedule(cfg: SoakConfig, result: SoakResult, deliveries: list[Delivery
                 run_config["loggers"] = QUIET
                 with contextlib.redirect_stdout(io.StringIO()):
                     run = jobs[job_name].execute_in_process(
-                        run_config=run_config, instance=instance, raise_on_error=False, asset_selection=selection
+                        run_config=run_config,
+                        instance=instance,
+                        raise_on_error=False,
+                        asset_selection=selection,
                     )
                 seconds = time.perf_counter() - started
                 note = ""
@@ -475,7 +522,10 @@ def _run_schedule(cfg: SoakConfig, result: SoakResult, deliveries: list[Delivery
                 if job_name == "daily_job":
                     last_prune = tick
                 if job_name != "landing_job" or hours % 24 == 0:
-                    _say(cfg, f"{tick:%Y-%m-%d %H:%M} {job_name:<18} {seconds:6.1f} s {'ok' if run.success else note}")
+                    _say(
+                        cfg,
+                        f"{tick:%Y-%m-%d %H:%M} {job_name:<18} {seconds:6.1f} s {'ok' if run.success else note}",
+                    )
             con = open_duckdb(config.warehouse_path(), read_only=True, wait=60)
             try:
                 for problem in _retention_problems(con, last_build, last_prune) + _duplicate_problems(con):
@@ -521,7 +571,9 @@ def _schedule_config(schedule, tick: datetime) -> dict:
     return run_config
 
 
-def _compare_with_full_refresh(cfg: SoakConfig, result: SoakResult, work: Path, run_time: tuple[str, ...]) -> None:
+def _compare_with_full_refresh(
+    cfg: SoakConfig, result: SoakResult, work: Path, run_time: tuple[str, ...]
+) -> None:
     """Build a copy of the warehouse with --full-refresh as of the end; compare the incremental tables."""
     from ingestion.build import build
     from ingestion.fingerprint import fingerprint_table
@@ -560,7 +612,8 @@ def _compare_with_full_refresh(cfg: SoakConfig, result: SoakResult, work: Path, 
             if fa != fb:
                 result.problems.append(f"{table}: incremental differs from a full refresh")
         kept = a.execute(
-            "select count(*) from marts.fct_sessions where source = 'widget' and started_at < ?", [widget_cutoff]
+            "select count(*) from marts.fct_sessions where source = 'widget' and started_at < ?",
+            [widget_cutoff],
         ).fetchone()[0]
         result.kept_beyond_raw["marts.fct_sessions (widget sessions older than their raw events)"] = kept
         for table in KEPT_BEYOND_RAW:
@@ -569,7 +622,12 @@ def _compare_with_full_refresh(cfg: SoakConfig, result: SoakResult, work: Path, 
             result.kept_beyond_raw[table] = n_inc
             if n_full < n_inc:
                 result.problems.append(f"{table}: a full refresh lost rows kept beyond raw retention")
-        for table in ("marts.fct_events", "marts.fct_sessions", "marts.widget_daily_stats", "raw.widget__events"):
+        for table in (
+            "marts.fct_events",
+            "marts.fct_sessions",
+            "marts.widget_daily_stats",
+            "raw.widget__events",
+        ):
             result.rows[table] = a.execute(f"select count(*) from {table}").fetchone()[0]
     finally:
         a.close()
@@ -614,7 +672,9 @@ def render(result: SoakResult) -> str:
         f"from {cfg.start:%Y-%m-%d} ({cfg.history_days} days of history delivered first), an incremental build every "
         f"{cfg.build_every} hours, landing every other hour, daily prune + marts at 02:00, weekly marts on Mondays "
         f"at 00:00. {cfg.accounts} accounts x {cfg.users_per_account} users, seed {cfg.seed}. Retention shortened to "
-        + ", ".join(f"{k.removeprefix('retention_').removesuffix('_days')} {v} d" for k, v in cfg.retention.items())
+        + ", ".join(
+            f"{k.removeprefix('retention_').removesuffix('_days')} {v} d" for k, v in cfg.retention.items()
+        )
         + f" so the run crosses every period. Measured once; wall clock {result.seconds / 60:.1f} min.",
         "",
         f"**Result: {'PASSED' if result.ok else 'FAILED'}.**",
@@ -632,7 +692,13 @@ def render(result: SoakResult) -> str:
         )
     for table, rows in result.rows.items():
         lines.append(f"| rows at the end: {table} | {rows:,} |")
-    lines += ["", "## Incremental tables against a full refresh over the same retained data", "", "| table | result |", "|---|---|"]
+    lines += [
+        "",
+        "## Incremental tables against a full refresh over the same retained data",
+        "",
+        "| table | result |",
+        "|---|---|",
+    ]
     lines += [f"| {t} | {r} |" for t, r in result.comparison.items()]
     lines += ["", "Kept beyond raw retention on purpose (checked to be still there, not compared):", ""]
     lines += [f"- {t}: {n:,} rows" for t, n in result.kept_beyond_raw.items()]
@@ -644,14 +710,22 @@ def render(result: SoakResult) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Run the warehouse hour by hour over simulated weeks (make soak).")
+    parser = argparse.ArgumentParser(
+        description="Run the warehouse hour by hour over simulated weeks (make soak)."
+    )
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--build-every", type=int, default=6, help="hours between incremental builds (default 6)")
+    parser.add_argument(
+        "--build-every", type=int, default=6, help="hours between incremental builds (default 6)"
+    )
     parser.add_argument("--dir", type=Path, default=Path(os.environ.get("EWH_SOAK_DIR", "/tmp/ewh-soak")))
-    parser.add_argument("--out", type=Path, default=None, help="write the figures here (make soak: docs/soak.md)")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="write the figures here (make soak: docs/soak.md)"
+    )
     parser.add_argument("--no-reader", action="store_true")
     args = parser.parse_args(argv)
-    cfg = SoakConfig(workdir=args.dir, days=args.days, build_every=args.build_every, reader=not args.no_reader)
+    cfg = SoakConfig(
+        workdir=args.dir, days=args.days, build_every=args.build_every, reader=not args.no_reader
+    )
     result = run_soak(cfg)
     text = render(result)
     if args.out:

@@ -52,7 +52,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _keep_away_from_the_projects_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _keep_away_from_the_projects_data(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test reads or writes the project's own data/ folder: every path defaults to a scratch one."""
     scratch = tmp_path_factory.getbasetemp() / "default_paths"
     monkeypatch.setenv("EWH_WAREHOUSE", str(scratch / "warehouse.duckdb"))

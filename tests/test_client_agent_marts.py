@@ -121,7 +121,7 @@ RAW_FILES: dict[str, list[dict]] = {
         {"agent_id": "bot2", "account_id": "a1", "name": "Booker", "created_at": "2024-01-01T00:00:00Z"},
     ],
     "conversations/conversations/x.jsonl": [
-        # seed 004's sample agent: CSAT 5, completed, purchase 1200, one reply after 35 s
+        # the agent platform's sample agent: CSAT 5, completed, purchase 1200, one reply after 35 s
         conversation(
             "cv1",
             "bot1",

@@ -89,8 +89,13 @@ def test_a_writer_goes_on_once_the_reader_lets_go(tmp_path: Path) -> None:
     # the reader lets go once the writer says it waits (not after a fixed time: on a busy
     # machine the writer's start alone can take longer than any such time)
     reader = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True);"
-         " print('open', flush=True); sys.stdin.readline(); c.close()", str(warehouse)],
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True);"
+            " print('open', flush=True); sys.stdin.readline(); c.close()",
+            str(warehouse),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -185,7 +190,9 @@ def test_a_bad_as_of_or_wait_is_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "not a duration" in proc.stderr
 
 
-def test_ewh_reads_dot_env_from_the_project_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_ewh_reads_dot_env_from_the_project_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
     root = tmp_path / "project"
     root.mkdir()
     (root / "dbt_project").symlink_to(REPO / "dbt_project")
@@ -207,7 +214,10 @@ def test_dbt_from_inside_dbt_project_opens_the_same_warehouse(tmp_path: Path) ->
     warehouse = tmp_path / "w.duckdb"
     relative = os.path.relpath(warehouse, REPO)  # relative to the project root, as in .env
     dbt = Path(sys.executable).parent / "dbt"
-    for cwd, extra in ((REPO / "dbt_project", []), (REPO, ["--project-dir", "dbt_project", "--profiles-dir", "dbt_project"])):
+    for cwd, extra in (
+        (REPO / "dbt_project", []),
+        (REPO, ["--project-dir", "dbt_project", "--profiles-dir", "dbt_project"]),
+    ):
         proc = subprocess.run(
             [str(dbt), "debug", *extra],
             cwd=cwd,

@@ -174,7 +174,7 @@ def test_account_overview_agrees_with_the_marts_it_joins(serving: Path) -> None:
         ((alerts, critical),) = rows(
             serving,
             "select count(*), count(case when severity = 'critical' then 1 end) from marts.alerts "
-                "where account_id = ? and is_open",
+            "where account_id = ? and is_open",
             [account],
         )
         assert (o["open_alerts"], o["open_alerts_critical"]) == (alerts, critical)

@@ -66,17 +66,62 @@ class Case:
 T = "product/tracks/d/x.jsonl"
 GOOD = line(track("good"))
 CASES = [
-    Case("invalid JSON", {T: GOOD + b'{"message_id": "m2", "event": \n'}, {"product__tracks": {"good"}}, [(2, "invalid JSON")]),
-    Case("a cut-off last line without newline", {T: GOOD + b'{"message_id": "m2"'}, {"product__tracks": {"good"}}, [(2, "invalid JSON")]),
-    Case("a JSON string", {T: GOOD + b'"just text"\n'}, {"product__tracks": {"good"}}, [(2, "not a JSON object (varchar)")]),
+    Case(
+        "invalid JSON",
+        {T: GOOD + b'{"message_id": "m2", "event": \n'},
+        {"product__tracks": {"good"}},
+        [(2, "invalid JSON")],
+    ),
+    Case(
+        "a cut-off last line without newline",
+        {T: GOOD + b'{"message_id": "m2"'},
+        {"product__tracks": {"good"}},
+        [(2, "invalid JSON")],
+    ),
+    Case(
+        "a JSON string",
+        {T: GOOD + b'"just text"\n'},
+        {"product__tracks": {"good"}},
+        [(2, "not a JSON object (varchar)")],
+    ),
     Case("a JSON number", {T: GOOD + b"42\n"}, {"product__tracks": {"good"}}, [(2, "not a JSON object")]),
-    Case("a JSON array", {T: GOOD + line([track("in-array")])}, {"product__tracks": {"good"}}, [(2, "not a JSON object (array)")]),
+    Case(
+        "a JSON array",
+        {T: GOOD + line([track("in-array")])},
+        {"product__tracks": {"good"}},
+        [(2, "not a JSON object (array)")],
+    ),
     Case("JSON null", {T: GOOD + b"null\n"}, {"product__tracks": {"good"}}, [(2, "not a JSON object")]),
-    Case("a JSON boolean", {T: GOOD + b"true\n"}, {"product__tracks": {"good"}}, [(2, "not a JSON object (boolean)")]),
-    Case("missing key", {T: GOOD + line({"event": "login"})}, {"product__tracks": {"good"}}, [(2, "missing key message_id")]),
-    Case("empty key", {T: GOOD + line(track(""))}, {"product__tracks": {"good"}}, [(2, "missing key message_id")]),
-    Case("blank key", {T: GOOD + line(track("   "))}, {"product__tracks": {"good"}}, [(2, "missing key message_id")]),
-    Case("null key", {T: GOOD + line(track(None))}, {"product__tracks": {"good"}}, [(2, "missing key message_id")]),
+    Case(
+        "a JSON boolean",
+        {T: GOOD + b"true\n"},
+        {"product__tracks": {"good"}},
+        [(2, "not a JSON object (boolean)")],
+    ),
+    Case(
+        "missing key",
+        {T: GOOD + line({"event": "login"})},
+        {"product__tracks": {"good"}},
+        [(2, "missing key message_id")],
+    ),
+    Case(
+        "empty key",
+        {T: GOOD + line(track(""))},
+        {"product__tracks": {"good"}},
+        [(2, "missing key message_id")],
+    ),
+    Case(
+        "blank key",
+        {T: GOOD + line(track("   "))},
+        {"product__tracks": {"good"}},
+        [(2, "missing key message_id")],
+    ),
+    Case(
+        "null key",
+        {T: GOOD + line(track(None))},
+        {"product__tracks": {"good"}},
+        [(2, "missing key message_id")],
+    ),
     Case(
         "a key that is an object",
         {T: GOOD + line(track({"id": 1}))},
@@ -95,7 +140,9 @@ CASES = [
         {"product__tracks": {"good"}},
         [(2, "key message_id must be a string or a number (got boolean)")],
     ),
-    Case("a numeric key lands as text", {T: GOOD + line(track(12345))}, {"product__tracks": {"good", "12345"}}),
+    Case(
+        "a numeric key lands as text", {T: GOOD + line(track(12345))}, {"product__tracks": {"good", "12345"}}
+    ),
     Case(
         "a time that is not a time",
         {T: GOOD + line(track("m2", timestamp="yesterday"))},
@@ -110,16 +157,30 @@ CASES = [
     ),
     Case(
         "a wrong-typed number",
-        {"behavior/events/d/x.jsonl": line({"id": "b1", "timestamp": "2026-11-20T10:00:00Z"})
-         + line({"id": "b2", "session_duration": "long", "timestamp": "2026-11-20T10:00:00Z"})},
+        {
+            "behavior/events/d/x.jsonl": line({"id": "b1", "timestamp": "2026-11-20T10:00:00Z"})
+            + line({"id": "b2", "session_duration": "long", "timestamp": "2026-11-20T10:00:00Z"})
+        },
         {"behavior__events": {"b1"}},
         [(2, "field session_duration: cannot read long as BIGINT")],
     ),
-    Case("invalid UTF-8", {T: GOOD + b'{"message_id": "m2", "event": "\xff\xfe"}\n'}, {"product__tracks": {"good"}}, [(2, "not valid UTF-8")]),
-    Case("a UTF-8 byte-order mark", {T: b"\xef\xbb\xbf" + GOOD + line(track("second"))}, {"product__tracks": {"good", "second"}}),
+    Case(
+        "invalid UTF-8",
+        {T: GOOD + b'{"message_id": "m2", "event": "\xff\xfe"}\n'},
+        {"product__tracks": {"good"}},
+        [(2, "not valid UTF-8")],
+    ),
+    Case(
+        "a UTF-8 byte-order mark",
+        {T: b"\xef\xbb\xbf" + GOOD + line(track("second"))},
+        {"product__tracks": {"good", "second"}},
+    ),
     Case(
         "a 10 MB line",
-        {T: GOOD + line(track("huge", properties={"utc_time": "2026-11-20T09:59:58Z", "blob": "x" * 10_000_000}))},
+        {
+            T: GOOD
+            + line(track("huge", properties={"utc_time": "2026-11-20T09:59:58Z", "blob": "x" * 10_000_000}))
+        },
         {"product__tracks": {"good", "huge"}},
     ),
     Case(
@@ -133,29 +194,53 @@ CASES = [
         {"product__tracks": {"good"}},
         [(2, "a field appears twice")],
     ),
-    Case("NaN", {T: GOOD + b'{"message_id": "m2", "properties": {"x": NaN}}\n'}, {"product__tracks": {"good"}}, [(2, "invalid JSON (NaN is not JSON)")]),
+    Case(
+        "NaN",
+        {T: GOOD + b'{"message_id": "m2", "properties": {"x": NaN}}\n'},
+        {"product__tracks": {"good"}},
+        [(2, "invalid JSON (NaN is not JSON)")],
+    ),
     Case(
         "Infinity",
         {T: GOOD + b'{"message_id": "m2", "properties": {"x": -Infinity}}\n'},
         {"product__tracks": {"good"}},
         [(2, "invalid JSON (-Infinity is not JSON)")],
     ),
-    Case("a trailing comma", {T: GOOD + b'{"message_id": "m2", "event": "x",}\n'}, {"product__tracks": {"good"}}, [(2, "invalid JSON")]),
-    Case("a lone surrogate escape", {T: GOOD + b'{"message_id": "m2", "event": "\\ud800"}\n'}, {"product__tracks": {"good"}}, [(2, "invalid JSON")]),
+    Case(
+        "a trailing comma",
+        {T: GOOD + b'{"message_id": "m2", "event": "x",}\n'},
+        {"product__tracks": {"good"}},
+        [(2, "invalid JSON")],
+    ),
+    Case(
+        "a lone surrogate escape",
+        {T: GOOD + b'{"message_id": "m2", "event": "\\ud800"}\n'},
+        {"product__tracks": {"good"}},
+        [(2, "invalid JSON")],
+    ),
     Case(
         "a raw control character in a string",
         {T: GOOD + b'{"message_id": "m2", "event": "a\tb"}\n'},
         {"product__tracks": {"good"}},
         [(2, "invalid JSON")],
     ),
-    Case("a NUL byte", {T: GOOD + b'{"message_id": "m2", "event": "a\x00b"}\n'}, {"product__tracks": {"good"}}, [(2, "invalid JSON")]),
+    Case(
+        "a NUL byte",
+        {T: GOOD + b'{"message_id": "m2", "event": "a\x00b"}\n'},
+        {"product__tracks": {"good"}},
+        [(2, "invalid JSON")],
+    ),
     Case(
         "old Mac line endings (CR only)",
         {T: GOOD.rstrip(b"\n") + b"\r" + line(track("second")).rstrip(b"\n") + b"\r" + b"not json\r"},
         {"product__tracks": {"good", "second"}},
         [(3, "invalid JSON")],
     ),
-    Case("Windows line endings", {T: GOOD.replace(b"\n", b"\r\n") + line(track("second")).replace(b"\n", b"\r\n")}, {"product__tracks": {"good", "second"}}),
+    Case(
+        "Windows line endings",
+        {T: GOOD.replace(b"\n", b"\r\n") + line(track("second")).replace(b"\n", b"\r\n")},
+        {"product__tracks": {"good", "second"}},
+    ),
     Case(
         "blank and whitespace-only lines keep the numbering",
         {T: b"\n   \n" + GOOD + b"\t\n" + b"oops\n"},
@@ -168,12 +253,19 @@ CASES = [
         {"product__tracks": {"good"}},
     ),
     Case("a zero-byte file", {T: b""}),
-    Case("a gzip file that is not gzip", {"product/tracks/d/x.jsonl.gz": GOOD}, {}, [(None, "not a readable gzip file")]),
+    Case(
+        "a gzip file that is not gzip",
+        {"product/tracks/d/x.jsonl.gz": GOOD},
+        {},
+        [(None, "not a readable gzip file")],
+    ),
     Case(
         "a truncated gzip file",
-        {"product/tracks/d/x.jsonl.gz": (lambda blob: blob[: len(blob) * 2 // 3])(
-            gzip.compress(b"".join(line(track(f"m{i:03d}", pad=os.urandom(i).hex())) for i in range(200)))
-        )},
+        {
+            "product/tracks/d/x.jsonl.gz": (lambda blob: blob[: len(blob) * 2 // 3])(
+                gzip.compress(b"".join(line(track(f"m{i:03d}", pad=os.urandom(i).hex())) for i in range(200)))
+            )
+        },
         {"product__tracks": "SOME"},  # every whole line before the cut (checked in its own test)
         [("LAST", "breaks off")],
     ),
@@ -182,7 +274,12 @@ CASES = [
         {"product/tracks/d/x.jsonl.gz": gzip.compress(GOOD) + gzip.compress(line(track("second")))},
         {"product__tracks": {"good", "second"}},
     ),
-    Case("a corrupt Parquet file", {"product/tracks/d/x.parquet": b"PAR1 nothing here PAR1"}, {}, [(None, "unreadable Parquet file")]),
+    Case(
+        "a corrupt Parquet file",
+        {"product/tracks/d/x.parquet": b"PAR1 nothing here PAR1"},
+        {},
+        [(None, "unreadable Parquet file")],
+    ),
     Case(
         "a truncated Parquet file",
         {"product/tracks/d/x.parquet": parquet("select 'p1' as message_id, 'page_viewed' as event")[:-40]},
@@ -208,7 +305,10 @@ CASES = [
     ),
     Case(
         "a batch whose element lacks its id",
-        {"widget/events/d/x.jsonl": line(batch([{"event_id": "e1"}])) + line(batch([{"event_id": "e2"}, {"event_name": "x"}], "ws2"))},
+        {
+            "widget/events/d/x.jsonl": line(batch([{"event_id": "e1"}]))
+            + line(batch([{"event_id": "e2"}, {"event_name": "x"}], "ws2"))
+        },
         {"widget__events": {"ws1"}},
         [(2, "an element of events lacks its key event_id")],
     ),
@@ -245,7 +345,11 @@ CASES = [
         {"product/clicks/x.jsonl": GOOD, "product/tracks/x.csv": b"message_id\nm1\n", "stray.jsonl": GOOD},
         {},
         [],
-        [("product/clicks", "no stream 'product/clicks'"), ("x.csv", "unknown format"), ("stray.jsonl", "must lie under")],
+        [
+            ("product/clicks", "no stream 'product/clicks'"),
+            ("x.csv", "unknown format"),
+            ("stray.jsonl", "must lie under"),
+        ],
     ),
     Case("a hidden file is left alone", {"product/tracks/.writing.jsonl": GOOD}, {}),
 ]
@@ -278,7 +382,9 @@ def test_hostile_input(case: Case, tmp_path: Path) -> None:
     with warehouse(tmp_path / "wh.duckdb") as con:
         report = ingest(raw, con)
         keys = _keys(con)
-        quarantine = con.execute("select line, reason from raw._quarantine order by line nulls first").fetchall()
+        quarantine = con.execute(
+            "select line, reason from raw._quarantine order by line nulls first"
+        ).fetchall()
         if case.lands.get("product__tracks") == "SOME":
             assert keys["product__tracks"] and len(quarantine) == 1 and "breaks off" in quarantine[0][1]
         else:

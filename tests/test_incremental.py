@@ -1,4 +1,4 @@
-"""Incremental builds equal a full refresh (DESIGN.md §8) for the event and web/widget models.
+"""Incremental builds equal a full refresh for the event and web/widget models.
 
 Warehouse A is built empty, lands batch 1 and builds (incremental tables already exist, so
 this is an incremental run), lands batch 2 and builds incrementally.

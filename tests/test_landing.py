@@ -1,4 +1,4 @@
-"""Landing contract (DESIGN.md §3): formats, idempotency, atomicity, quarantine, refusal."""
+"""Landing contract (README.md, "Landing raw files"): formats, idempotency, atomicity, quarantine, refusal."""
 
 from __future__ import annotations
 

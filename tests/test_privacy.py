@@ -1,4 +1,4 @@
-"""Erasure and export (DESIGN.md §5): `forget` removes a person everywhere and stays forgotten."""
+"""Erasure and export (docs/retention.md): `forget` removes a person everywhere and stays forgotten."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Product and behavior marts end to end on a tiny hand-written fixture (DESIGN.md §4).
+"""Product and behavior marts end to end on a tiny hand-written fixture (docs/metrics.md).
 
 The fixture below is landed with ``ingestion.landing.ingest`` and built with one real
 ``dbt build`` of the product and behavior marts and everything upstream (fct_sessions

@@ -1,4 +1,5 @@
-"""Sample-data generator: seeded, coherent dumps of the 11 raw streams (DESIGN.md §3).
+"""Sample-data generator: seeded, coherent dumps of the 11 raw streams (README.md, "Landing
+raw files").
 
 Usage::
 
@@ -71,7 +72,8 @@ week / from this week's Monday or 2 days before ``end``, whichever is earlier: s
 and churned accounts are ``lapsed``. Feedback scores are low (~2) in the at-risk account.
 
 Agents (cycled): A+ (14 s replies, CSAT 4.85, 36 % conversion, 2 % escalation), B+, D,
-C, A, C+, B, D (380 s, CSAT 2.5, 4 %, 28 %) — tuned on the DESIGN §4 performance score.
+C, A, C+, B, D (380 s, CSAT 2.5, 4 %, 28 %) — tuned on the agent_performance score
+(docs/metrics.md, "Agents").
 
 End customers per agent: 2 high_value (5-7 conversations, >= 3 purchases of 400-900),
 3 regular (one conversation every 18-28 days over the last 90 days), 2 at_risk (2-3

@@ -1,4 +1,4 @@
-"""Behavior-tracking rows (seed 001): tool usage, exports, milestones, navigation …"""
+"""Behavior-tracking rows: tool usage, exports, milestones, navigation …"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Client-success streams (seed 003): engagement events and onboarding task state changes."""
+"""Client-success streams: engagement events and onboarding task state changes."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Conversation records (seed 004) and the reference table of agents.
+"""Conversation records of the agent platform and the reference table of agents.
 
 Web conversations are the widget's chats (same session id, same message ids); the other
 platforms have their own end customers, some with scripted histories so that every
-customer segment of DESIGN §4 occurs: high_value, regular and at_risk customers have
+customer segment of customer_insights occurs: high_value, regular and at_risk customers have
 conversations before the window (up to 120 days before ``end``).
 """
 

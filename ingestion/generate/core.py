@@ -29,7 +29,8 @@ RNG_PRODUCT, RNG_LATE, RNG_BEHAVIOR, RNG_CS, RNG_WIDGET, RNG_BATCHES, RNG_CONVER
 
 
 def generate(config: GenerateConfig, progress: Callable[[str], None] | None = None) -> GenerateReport:
-    """Write sample dumps of all 11 raw streams under ``config.out_dir`` (DESIGN.md §3 layout).
+    """Write sample dumps of all 11 raw streams under ``config.out_dir``, laid out as README.md's
+    "Landing raw files" says.
 
     Same config, same bytes. Raises ``ValueError`` for a bad option and ``FileExistsError``
     when a stream folder already holds files and ``config.overwrite`` is false.

@@ -29,7 +29,7 @@ def uuid_text(hex32: str) -> str:
 
 @dataclass(frozen=True)
 class AgentProfile:
-    """Behaviour of an agent that puts it in one performance grade (DESIGN §4 formulas)."""
+    """Behaviour of an agent that puts it in one performance grade (agent_performance, docs/metrics.md)."""
 
     grade: str
     response_s: float  # mean seconds from a customer message to the reply

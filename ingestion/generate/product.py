@@ -1,4 +1,4 @@
-"""Product SDK streams (seed 000): ``track`` calls, ``identify_user`` and ``identify_account``."""
+"""Product SDK streams: ``track`` calls, ``identify_user`` and ``identify_account``."""
 
 from __future__ import annotations
 

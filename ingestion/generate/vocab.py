@@ -212,7 +212,7 @@ SITE_PAGES = (
 )
 SITE_PAGE_WEIGHTS = (30, 14, 14, 6, 8, 9, 6, 5, 5, 3)
 
-# Product web app (seed 000).
+# Product web app (the product SDK).
 APP_ORIGIN = "https://app.agentdesk.example"
 APP_PAGES = (
     ("/dashboard", "Dashboard", "Dashboard"),
@@ -303,7 +303,7 @@ LOGIN_METHODS = ("password", "google_sso", "saml_sso", "magic_link")
 CHURN_REASONS = ("budget_constraints", "product_fit", "competitive", "low_usage")
 CONNECTIONS = ("4g", "4g", "4g", "wifi", "3g")
 
-# Behavior tracking (seed 001).
+# Behavior tracking.
 BEHAVIOR_EVENT_TYPES = (
     "tool_usage",
     "export_action",
@@ -343,7 +343,7 @@ PROFESSIONAL_ACTIONS = (
     "deal_qualified",
 )
 
-# Client success (seed 003).
+# Client success.
 CS_EVENT_TYPES = (
     "login",
     "page_view",
@@ -376,7 +376,7 @@ ONBOARDING_TASKS = (
 LAUNCH_KIT_TASK = "Review your launch kit"
 OTHER_TASKS = ("Schedule a strategy call", "Set up weekly report", "Review content calendar")
 
-# Chat widget (seed 002): (event_name, event_category)
+# Chat widget: (event_name, event_category)
 WIDGET_EVENTS = (
     ("widget_loaded", "system"),
     ("widget_opened", "engagement"),
@@ -398,7 +398,7 @@ WIDGET_JS_ERRORS = (
 API_STATUS = (500, 502, 503, 504, 429)
 MAIL_DOMAINS = ("gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me")
 
-# Conversations (seed 004).
+# Conversations (the agent platform).
 PLATFORMS = ("whatsapp", "instagram", "messenger", "web", "sms")
 WEB = 3
 SENDERS = ("customer", "agent", "human")

@@ -1,4 +1,4 @@
-"""Chat-widget streams (seed 002): event batches, session payloads and identify calls.
+"""Chat-widget streams: event batches, session payloads and identify calls.
 
 Visitors arrive on an account's website (Poisson per agent and day), come back a few
 times (same day or days later), open the widget, fill the pre-chat form (which identifies

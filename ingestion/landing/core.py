@@ -53,9 +53,7 @@ from ingestion.warehouse import quote
 
 BATCH_BYTES = 256 * 1024 * 1024  # files of one stream landed in one transaction, up to this size
 # Soft-deleted rows (a delete marker the producer sends): key column, marker column, tombstone kind.
-SOFT_DELETES = {
-    table: (key, "deleted_at", kind) for table, (key, kind) in DELETED_ROW_KEYS.items()
-}
+SOFT_DELETES = {table: (key, "deleted_at", kind) for table, (key, kind) in DELETED_ROW_KEYS.items()}
 
 
 class _Unreadable(Exception):
@@ -164,7 +162,10 @@ def ingest(
         if digest in seen or digest in in_run:
             tell(
                 FileResult(
-                    raw.rel, raw.stream.table, "skipped", message=f"already landed as {seen.get(digest) or in_run[digest]}"
+                    raw.rel,
+                    raw.stream.table,
+                    "skipped",
+                    message=f"already landed as {seen.get(digest) or in_run[digest]}",
                 )
             )
             continue
@@ -188,15 +189,16 @@ def _land_batch_or_each(
     fails too)."""
     try:
         return _land_batch(con, items, as_of, batch_id)
-    except duckdb.Error as exc:
+    except duckdb.Error as error:
+        failure = error
         if len(items) == 1 and items[0][0].fmt == ".parquet":
             try:
                 return _land_batch(con, items, as_of, batch_id, via_arrow=True)
             except duckdb.Error as again:
-                exc = again
+                failure = again
         if len(items) == 1:
             raw = items[0][0]
-            first = str(exc).splitlines()[0]
+            first = str(failure).splitlines()[0]
             return [
                 FileResult(
                     raw.rel,
@@ -254,7 +256,15 @@ def _land_batch(
         message = batch.unreadable.get(i, "")
         results.append(
             FileResult(
-                raw.rel, stream.table, "landed", c.landed, c.quarantined, c.erased, c.expired, seconds, message
+                raw.rel,
+                stream.table,
+                "landed",
+                c.landed,
+                c.quarantined,
+                c.erased,
+                c.expired,
+                seconds,
+                message,
             )
         )
     return results
@@ -279,8 +289,12 @@ def _land_jsonl(con: duckdb.DuckDBPyConnection, batch: _Batch, loaded_at: dateti
     pending_bytes = 0
     for index, raw in enumerate(batch.files):
         try:
-            for lines in jsonl.read_lines(raw.path, gzipped=raw.fmt == ".jsonl.gz", chunk_bytes=jsonl.CHUNK_BYTES):
-                pending.append(lines.append_column("__file_index", pa.array(np.full(lines.num_rows, index, np.int32))))
+            for lines in jsonl.read_lines(
+                raw.path, gzipped=raw.fmt == ".jsonl.gz", chunk_bytes=jsonl.CHUNK_BYTES
+            ):
+                pending.append(
+                    lines.append_column("__file_index", pa.array(np.full(lines.num_rows, index, np.int32)))
+                )
                 pending_bytes += lines.column("__text").nbytes
                 if pending_bytes >= jsonl.CHUNK_BYTES:
                     _land_lines(con, batch, pa.concat_tables(pending), loaded_at, as_of)
@@ -397,7 +411,11 @@ def _probe_parquet(con: duckdb.DuckDBPyConnection, batch: _Batch, *, via_arrow: 
 
 
 def _land_parquet(
-    con: duckdb.DuckDBPyConnection, batch: _Batch, sources: list[_ParquetSource], loaded_at: datetime, as_of: datetime
+    con: duckdb.DuckDBPyConnection,
+    batch: _Batch,
+    sources: list[_ParquetSource],
+    loaded_at: datetime,
+    as_of: datetime,
 ) -> None:
     stamp = loaded_at.isoformat(sep=" ")
     selects = [
@@ -493,7 +511,9 @@ def _record_unreadable(con: duckdb.DuckDBPyConnection, batch: _Batch, loaded_at:
         batch.counts[index] = _FileCounts(quarantined=1)
 
 
-def _record_manifest(con: duckdb.DuckDBPyConnection, batch: _Batch, loaded_at: datetime, batch_id: str) -> None:
+def _record_manifest(
+    con: duckdb.DuckDBPyConnection, batch: _Batch, loaded_at: datetime, batch_id: str
+) -> None:
     rows = []
     for index, raw in enumerate(batch.files):
         c = batch.counts[index]
@@ -513,4 +533,3 @@ def _record_manifest(con: duckdb.DuckDBPyConnection, batch: _Batch, loaded_at: d
             )
         )
     con.executemany(f"insert into {MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-

@@ -36,9 +36,7 @@ def walk(root: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found += [Path(folder) / name for name in files if not name.startswith(".")]
         # a symlink to a folder is listed among dirs but not walked: treat it as a file to refuse
-        found += [
-            Path(folder) / d for d in list(dirs) if (Path(folder) / d).is_symlink()
-        ]
+        found += [Path(folder) / d for d in list(dirs) if (Path(folder) / d).is_symlink()]
     return sorted(found)
 
 
@@ -72,7 +70,9 @@ def discover(
             continue
         if st is None or not stat.S_ISREG(st.st_mode):
             others.append(
-                FileResult(rel, None, "refused", message=f"{rel}: not a regular file; remove it from the raw folder")
+                FileResult(
+                    rel, None, "refused", message=f"{rel}: not a regular file; remove it from the raw folder"
+                )
             )
             continue
         try:

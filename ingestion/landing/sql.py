@@ -326,7 +326,9 @@ def parquet_select(
         else "cast(null as json)"
     )
     record = (
-        "cast(to_json(struct_pack(" + ", ".join(f"{quote(name)} := {quote(pos)}" for pos, name, _ in columns) + ")) as varchar)"
+        "cast(to_json(struct_pack("
+        + ", ".join(f"{quote(name)} := {quote(pos)}" for pos, name, _ in columns)
+        + ")) as varchar)"
         if columns
         else "'{}'"
     )
@@ -341,7 +343,16 @@ def parquet_select(
         f"{reason} as __reason",
         *(quote(pos) for pos, _, _ in columns),
     ]
-    raw_columns = [*stream.field_names, "_extra", "_file", "_line", "_file_hash", "_loaded_at", "__file_index", "__reason"]
+    raw_columns = [
+        *stream.field_names,
+        "_extra",
+        "_file",
+        "_line",
+        "_file_hash",
+        "_loaded_at",
+        "__file_index",
+        "__reason",
+    ]
     inner = ",\n        ".join(parts)
     # the row as sent is kept only when it goes to the quarantine
     return f"""select

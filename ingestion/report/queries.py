@@ -35,6 +35,7 @@ RISK_LEVELS = ("high", "medium", "low")
 SEVERITIES = ("critical", "warning", "info")
 GRADES = ("A+", "A", "B+", "B", "C+", "C", "D")
 
+
 @dataclass(frozen=True)
 class Frame:
     """A small query result: column names, rows, and the row count before any cap."""

@@ -7,7 +7,6 @@ re-materializing costs one hash per file. Each materialization is one landing ba
 ``batch_id`` is what the stream's blocking data-quality checks judge.
 """
 
-
 from pathlib import Path
 
 import dagster as dg
@@ -39,7 +38,11 @@ class LandingConfig(dg.Config):
     )
 
     def settle(self) -> float:
-        return config.settle_seconds(DEFAULT_SETTLE_SECONDS) if self.settle_seconds is None else self.settle_seconds
+        return (
+            config.settle_seconds(DEFAULT_SETTLE_SECONDS)
+            if self.settle_seconds is None
+            else self.settle_seconds
+        )
 
 
 def landing_asset_key(stream: Stream) -> dg.AssetKey:

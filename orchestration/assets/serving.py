@@ -4,7 +4,6 @@ It depends on every mart, so in a run it goes last and only after a successful b
 dbt step skips it, and readers keep the last good state). Rules of the file: ``ingestion/serving.py``.
 """
 
-
 from collections.abc import Sequence
 
 import dagster as dg
@@ -19,7 +18,9 @@ SERVING_ASSET = "serving_database"
 
 
 class ServingConfig(dg.Config):
-    as_of: str | None = Field(default=None, description="The as_of of the build being published (recorded in meta.build).")
+    as_of: str | None = Field(
+        default=None, description="The as_of of the build being published (recorded in meta.build)."
+    )
 
 
 def build_serving_asset(mart_keys: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
@@ -33,7 +34,10 @@ def build_serving_asset(mart_keys: Sequence[dg.AssetKey]) -> dg.AssetsDefinition
         pool=WAREHOUSE_POOL,
     )
     def serving_database(
-        context: dg.AssetExecutionContext, config: ServingConfig, warehouse: WarehouseResource, serving: ServingResource
+        context: dg.AssetExecutionContext,
+        config: ServingConfig,
+        warehouse: WarehouseResource,
+        serving: ServingResource,
     ) -> dg.MaterializeResult:
         as_of = format_as_of(parse_as_of(config.as_of)) if config.as_of else None
         with warehouse.connect() as con:

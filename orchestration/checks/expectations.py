@@ -131,7 +131,11 @@ def _batch_definition() -> Any:
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no tqdm bars in run logs
-    return context.data_sources.add_pandas("warehouse").add_dataframe_asset("frames").add_batch_definition_whole_dataframe("whole")
+    return (
+        context.data_sources.add_pandas("warehouse")
+        .add_dataframe_asset("frames")
+        .add_batch_definition_whole_dataframe("whole")
+    )
 
 
 def validate(frame: pd.DataFrame, suite: Sequence[Expect], suite_name: str) -> dict[str, Outcome]:

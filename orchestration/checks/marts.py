@@ -67,7 +67,7 @@ def non_negative(column: str = "*", name: str = "stats_non_negative") -> Expect:
 
 
 MART_SUITES: Mapping[str, tuple[Expect, ...]] = {
-    # Product (seed 000)
+    # Product
     "user_engagement_scores": (
         scores_0_100(),
         non_negative("*_count", name="counts_non_negative"),
@@ -82,7 +82,7 @@ MART_SUITES: Mapping[str, tuple[Expect, ...]] = {
         between("churn_risk_points", 0, 100, name="churn_risk_points_in_0_100"),
     ),
     "user_segments": (in_set("*segment", ("power", "active", "casual", "dormant"), name="segment_in_set"),),
-    # Client success (seed 003)
+    # Client success
     "client_success_scores": (
         scores_0_100(),
         in_set("score_band", ("excellent", "good", "needs_attention", "at_risk"), name="score_band_in_set"),
@@ -97,7 +97,7 @@ MART_SUITES: Mapping[str, tuple[Expect, ...]] = {
         ),
     ),
     "client_engagement_heatmap": (non_negative(),),
-    # Agents (seed 004)
+    # Agents
     "agent_performance": (
         scores_0_100(),
         in_set("performance_grade", GRADES, name="performance_grade_in_set"),
@@ -119,12 +119,12 @@ MART_SUITES: Mapping[str, tuple[Expect, ...]] = {
         between("churn_risk", 0, 1, name="churn_risk_in_0_1"),
         between("upsell_potential", 0, 1, name="upsell_potential_in_0_1"),
     ),
-    # Behavior (seed 001)
+    # Behavior
     "behavior_insights": (
         scores_0_100(),
         non_negative("days_since_last_activity", name="days_since_activity_non_negative"),
     ),
-    # Web / widget (seed 002)
+    # Web / widget
     "fct_sessions": (
         non_negative("duration_seconds", name="duration_non_negative"),
         non_negative("events_count", name="events_count_non_negative"),

@@ -53,7 +53,12 @@ def definitions(dbt_project_tmp: DbtProject) -> dg.Definitions:
 
 @pytest.fixture
 def ewh_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EwhEnv:
-    env = EwhEnv(tmp_path / "warehouse.duckdb", tmp_path / "raw", tmp_path / "dagster_home", tmp_path / "serving.duckdb")
+    env = EwhEnv(
+        tmp_path / "warehouse.duckdb",
+        tmp_path / "raw",
+        tmp_path / "dagster_home",
+        tmp_path / "serving.duckdb",
+    )
     env.raw_root.mkdir()
     env.dagster_home.mkdir()
     monkeypatch.setenv("EWH_WAREHOUSE", str(env.warehouse))

@@ -1,7 +1,7 @@
 """A small hand-made raw dataset of all 11 streams, relative to a fixed ``AS_OF``.
 
 One account (a1) with two staff users (u1, u2), one agent/chatbot (ag1), one end customer (c1).
-Some rows are deliberately past a retention policy of DESIGN.md §5 at ``AS_OF``; their ids are
+Some rows are deliberately past a retention policy of docs/retention.md at ``AS_OF``; their ids are
 in :data:`PAST_POLICY` (deleted) and :data:`IP_TO_NULL` (IP nulled), and every other row is
 within policy.
 """

@@ -166,9 +166,12 @@ def test_raw_suite_catches_null_keys_and_implausible_timestamps(tmp_path: Path) 
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert not evaluations["message_id_not_null"].passed
     assert not evaluations["received_at_plausible"].passed  # one of three in 1970: below 95 %
-    assert evaluations["received_at_plausible"].metadata["results"].value["received_at_days_after_landing"][
-        "unexpected_count"
-    ] == 1
+    assert (
+        evaluations["received_at_plausible"]
+        .metadata["results"]
+        .value["received_at_days_after_landing"]["unexpected_count"]
+        == 1
+    )
     assert evaluations["timestamp_plausible"].passed  # never sent: nothing to judge
     assert evaluations["quarantine_share_at_most_5pct"].passed
 

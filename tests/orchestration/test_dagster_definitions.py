@@ -165,7 +165,8 @@ def test_dagster_yaml_limits_warehouse_runs_to_one(tmp_path: Path) -> None:
 
 
 def test_incremental_models_over_pruned_data_have_a_policy(manifest: dict) -> None:
-    """DESIGN §5: an incremental model keeps rows across builds, so pruning raw does not reach it.
+    """Retention (docs/retention.md): an incremental model keeps rows across builds, so pruning raw
+    does not reach it.
 
     Any incremental model downstream of a raw table that loses rows to retention needs a rule of
     its own in ingestion/retention.py (policies()).

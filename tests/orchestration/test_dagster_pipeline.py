@@ -60,7 +60,9 @@ def mentions(con: duckdb.DuckDBPyConnection, relation: str, values: set[str]) ->
     return {v for v in values if v in text}
 
 
-def test_a_build_after_a_prune_is_green_and_pruning_sticks(definitions: dg.Definitions, ewh_env, instance) -> None:
+def test_a_build_after_a_prune_is_green_and_pruning_sticks(
+    definitions: dg.Definitions, ewh_env, instance
+) -> None:
     write_dataset(ewh_env.raw_root)
     first = run_config(DBT_ASSETS_NAME, "serving_database")
     for op in landing_ops():  # landed before anything was past policy: every row arrives
@@ -104,7 +106,9 @@ def test_a_build_after_a_prune_is_green_and_pruning_sticks(definitions: dg.Defin
 
     again = definitions.resolve_job_def("hourly_build_job").execute_in_process(
         instance=instance,
-        run_config=run_config(*landing_ops(), DBT_ASSETS_NAME, "serving_database", as_of="2026-11-20 13:00:00"),
+        run_config=run_config(
+            *landing_ops(), DBT_ASSETS_NAME, "serving_database", as_of="2026-11-20 13:00:00"
+        ),
         raise_on_error=False,
     )
     assert again.success, [e.message for e in again.all_events if e.is_step_failure]

@@ -1,7 +1,7 @@
 {#-
     Aggregate: the values of `expression` as an array (a DuckDB list) ordered by the SQL
     expressions of the list `order_by` (ascending, first one first).
-    default__ is the DuckDB form, spark__ the Spark SQL form (DESIGN §8).
+    default__ is the DuckDB form, spark__ the Spark SQL form.
 -#}
 {% macro ordered_array_agg(expression, order_by) -%}
     {{ return(adapter.dispatch('ordered_array_agg')(expression, order_by)) }}

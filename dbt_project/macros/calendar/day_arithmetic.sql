@@ -1,6 +1,6 @@
 {#-
     Day arithmetic of the product and behavior marts (dates in UTC). default__ is the DuckDB
-    form, spark__ the Spark SQL form (DESIGN §8). Date spines: calendar_spine (macros/marts).
+    form, spark__ the Spark SQL form. Date spines: calendar_spine (macros/marts).
 -#}
 
 {#- The date `days` days after a date or timestamp expression (negative goes back); a date. -#}

@@ -1,5 +1,5 @@
 {#-
-    Custom incremental strategy `replace_ranges` (DESIGN §8): "for every partition the new rows
+    Custom incremental strategy `replace_ranges`: "for every partition the new rows
     touch, replace the partition's rows from a point on".
 
     The model's incremental SELECT returns, for each partition it re-computed (e.g. an actor,

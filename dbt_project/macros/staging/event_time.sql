@@ -1,5 +1,5 @@
 {#-
-    The event-time rule of DESIGN §3. An event time more than var('clock_skew_tolerance_hours')
+    The event-time rule of staging. An event time more than var('clock_skew_tolerance_hours')
     after the time the collector received the event is a wrong client clock: it is clamped to
     received_at and flagged. A null received_at never clamps.
 -#}

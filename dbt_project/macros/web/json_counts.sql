@@ -34,7 +34,7 @@
 {#-
     The first day a widget daily table may recompute: as_of minus
     var('retention_widget_raw_events_days'). Older days are final — their raw events are pruned
-    (DESIGN §5), so a recompute would lose them.
+    after that many days (docs/retention.md), so a recompute would lose them.
 -#}
 {% macro widget_stats_recompute_horizon() -%}
     cast({{ dbt.dateadd('day', -1 * var('retention_widget_raw_events_days'), as_of()) }} as date)

@@ -1,5 +1,5 @@
 {#-
-    Traffic source and Google Analytics 4 default channel group of a session (DESIGN §4).
+    Traffic source and Google Analytics 4 default channel group of a session.
 
     GA4 session source / medium, derived from the session's first UTM tags and referrer:
       - UTM source or medium present: source = utm_source, medium = utm_medium ('(not set)'

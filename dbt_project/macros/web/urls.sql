@@ -1,6 +1,6 @@
 {#-
     URL parsing with regular expressions both engines share (Java and RE2 agree on these).
-    default__ is the DuckDB form, spark__ the Spark SQL form (DESIGN §8).
+    default__ is the DuckDB form, spark__ the Spark SQL form.
 -#}
 
 {#- Partial regular-expression match (anchor the pattern for a full match); null on null. -#}

@@ -1,77 +1,35 @@
 {#-
-    Shared frame of the widget daily tables built from fct_sessions (widget_daily_stats,
-    widget_devices, widget_traffic_sources). They expect an import CTE named `sessions`.
+    widget_stat_sessions(sessions, replace_points): the body of the `stat_sessions` query of the
+    widget daily tables built from fct_sessions (widget_daily_stats, widget_devices,
+    widget_traffic_sources) — the widget sessions of `sessions` that are not bots, with their
+    `stat_date`. On incremental runs only the days each chatbot needs recomputed: sessions
+    joined to `replace_points` (the model's CTE of widget_replace_points) from its
+    replace_from day on.
 
-    widget_stat_sessions_ctes(): the `replace_points` CTE (incremental runs only) and the
-    `stat_sessions` CTE: widget sessions that are not bots, with their `stat_date`, limited on
-    incremental runs to the days each chatbot needs recomputed.
+        stat_sessions as (
+            {{ widget_stat_sessions('sessions', 'replace_points') }}
+        ),
 -#}
-{% macro widget_stat_sessions_ctes() -%}
-{% if is_incremental() %}
-replace_points as (
-
-    {{ widget_replace_points(ref('fct_sessions'), 'cast(started_at as date)') }}
-
-),
-
-stat_sessions as (
-
+{% macro widget_stat_sessions(sessions, replace_points) -%}
+{%- if is_incremental() %}
     select
-        sessions.*,
-        cast(sessions.started_at as date) as stat_date
-    from sessions
-    inner join replace_points
-        on sessions.chatbot_id = replace_points.chatbot_id
-    where sessions.source = 'widget'
-      and not sessions.is_bot
-      and cast(sessions.started_at as date) >= replace_points.replace_from
-
-),
-{% else %}
-stat_sessions as (
-
+        {{ sessions }}.*,
+        cast({{ sessions }}.started_at as date) as stat_date
+    from {{ sessions }}
+    inner join {{ replace_points }}
+        on {{ sessions }}.chatbot_id = {{ replace_points }}.chatbot_id
+    where {{ sessions }}.source = 'widget'
+      and not {{ sessions }}.is_bot
+      and cast({{ sessions }}.started_at as date) >= {{ replace_points }}.replace_from
+{%- else %}
     select
         *,
         cast(started_at as date) as stat_date
-    from sessions
+    from {{ sessions }}
     where source = 'widget'
       and chatbot_id is not null
       and not is_bot
-
-),
-{% endif %}
-{%- endmacro %}
-
-
-{#-
-    widget_daily_final(rows_cte, columns): the `final` CTE — the computed rows, plus on
-    incremental runs the replace_ranges marker rows that tell the strategy which
-    (chatbot, first day) ranges to replace.
--#}
-{% macro widget_daily_final(rows_cte, columns) -%}
-{% if is_incremental() %}
-range_markers as (
-
-    select
-        {{ range_marker_columns(columns, ['chatbot_id'], 'stat_date', 'replace_from') }}
-    from replace_points
-
-),
-
-final as (
-
-    select * from {{ rows_cte }}
-    union all
-    select * from range_markers
-
-)
-{% else %}
-final as (
-
-    select * from {{ rows_cte }}
-
-)
-{% endif %}
+{%- endif %}
 {%- endmacro %}
 
 

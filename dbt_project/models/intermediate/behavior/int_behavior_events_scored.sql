@@ -1,4 +1,4 @@
--- Behavior events (seed 001) up to as_of with a staff user, each with its competency points
+-- Behavior-tracking events up to as_of with a staff user, each with its competency points
 -- (business_impact weighted high 3, medium 2, low 1 by default; no impact 0) and the account
 -- the product marts attribute the user to.
 with

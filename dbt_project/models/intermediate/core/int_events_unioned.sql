@@ -1,5 +1,5 @@
 -- Every product, behavior, widget and client_success event in one schema (the columns of
--- fct_events before the account fill-in and sessionization). Identity mapping (DESIGN §3):
+-- fct_events before the account fill-in and sessionization). Identity mapping:
 -- behavior customer_id and client_success client_id are the staff user_id; organization_id is
 -- the account_id. Incremental (it grows with events): a run re-reads the staging views once and
 -- keeps the rows landed since the last build (loaded_at) plus the event-time look-back window,

@@ -92,7 +92,7 @@ user_known_deltas as (
     from users
     inner join account_first_days
         on users.account_id = account_first_days.account_id
-    group by 1, 2
+    group by users.account_id, greatest(users.first_seen_date, account_first_days.first_activity_date)
 
 ),
 

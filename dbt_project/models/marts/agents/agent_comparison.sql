@@ -1,5 +1,6 @@
 -- One row per agent with a conversation (as of as_of): its all-time performance, its rank in
--- the fleet and in its account, and the fleet summary of seed 004's multi-agent comparison.
+-- the fleet and in its account, and the fleet summary of the agent platform's multi-agent
+-- comparison.
 with
 
 agent_performance as (

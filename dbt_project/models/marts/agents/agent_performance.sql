@@ -1,4 +1,4 @@
--- Agent performance per (agent, month) and over all time (DESIGN §4, seed 004): metrics,
+-- Agent performance per (agent, month) and over all time (docs/metrics.md, "Agents"): metrics,
 -- sub-scores 0-100, performance score, grade, strengths and improvement areas.
 with
 

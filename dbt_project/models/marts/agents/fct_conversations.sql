@@ -1,5 +1,5 @@
--- One row per agent conversation started at or before as_of (seed 004's ConversationInsight),
--- with message counts and response times recomputed from its messages.
+-- One row per agent conversation started at or before as_of (the agent platform's
+-- ConversationInsight record), with message counts and response times recomputed from its messages.
 with
 
 conversations as (

@@ -1,5 +1,5 @@
 -- Conversations, customers, revenue and conversion per platform, per calendar month and over all
--- time (period = 'all_time'), as of as_of (seed 004 platformDistribution).
+-- time (period = 'all_time'), as of as_of (the agent platform's platformDistribution).
 with
 
 conversations as (

@@ -1,4 +1,4 @@
--- System-wide agent metrics as of as_of, one row (seed 004 overallMetrics).
+-- System-wide agent metrics as of as_of, one row (the agent platform's overallMetrics).
 with
 
 conversations as (

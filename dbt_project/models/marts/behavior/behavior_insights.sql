@@ -2,8 +2,8 @@
 {%- set recent_days = var('behavior_recent_window_days') | int -%}
 {%- set trend_days = var('behavior_trend_window_days') | int -%}
 {%- set full_points = var('behavior_competency_full_points') -%}
--- One row per customer (staff user) with behavior events up to as_of: seed 001's
--- behavior_insights, recomputed from the events (formulas in _behavior__models.yml).
+-- One row per customer (staff user) with behavior events up to as_of: the behavior
+-- tracker's behavior_insights, recomputed from the events (formulas in _behavior__models.yml).
 with
 
 behavior_events as (
@@ -101,11 +101,19 @@ customer_scaling as (
         -- sales_execution, systematic_optimization)
         case
             {%- for area in areas %}
-            when {{ area }}_score <= least({% for other in areas %}{{ other }}_score{{ ', ' if not loop.last }}{% endfor %})
+            when {{ area }}_score <= least(
+                {%- for other in areas %}
+                {{ other }}_score{{ ',' if not loop.last }}
+                {%- endfor %}
+            )
                 then '{{ area }}'
             {%- endfor %}
         end as weakest_competency_area,
-        least({% for area in areas %}{{ area }}_score{{ ', ' if not loop.last }}{% endfor %}) as weakest_competency_score
+        least(
+            {%- for area in areas %}
+            {{ area }}_score{{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as weakest_competency_score
     from customer_scores
 
 ),

@@ -1,4 +1,4 @@
--- One row per behavior-tracking session (the app's own session_id, seed 001's
+-- One row per behavior-tracking session (the app's own session_id, the behavior tracker's
 -- behavior_sessions) up to as_of. Device and browser come from the shared user-agent parser.
 with
 

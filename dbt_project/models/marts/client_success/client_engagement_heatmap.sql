@@ -1,6 +1,6 @@
 {%- set levels = var('cs_heatmap_level_min_events') -%}
--- Client x day activity for the last N days ending on as_of's date (seed 003 EngagementHeatmap),
--- zero days present. The as_of day counts events up to as_of.
+-- Client x day activity for the last N days ending on as_of's date (the client-success app's
+-- EngagementHeatmap), zero days present. The as_of day counts events up to as_of.
 with
 
 client_weeks as (
@@ -40,8 +40,11 @@ daily_activity as (
         client_id,
         cast(occurred_at as date) as activity_date,
         count(*) as events_count,
-        count(case when event_type in ('{{ var("cs_high_value_event_types") | join("', '") }}') then 1 end)
-            as high_value_actions_count,
+        count(case when event_type in (
+            {%- for event_type in var('cs_high_value_event_types') %}
+            '{{ event_type }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        ) then 1 end) as high_value_actions_count,
         coalesce(sum(duration_seconds), 0) as duration_seconds
     from engagement_events
     where client_id is not null

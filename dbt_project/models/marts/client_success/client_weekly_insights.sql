@@ -1,5 +1,5 @@
 -- Weekly insights per (client, ISO week, insight type) from the week's score inputs
--- (seed 003 "Weekly Insights"; rules in _client_success__models.yml).
+-- (the client-success app's "Weekly Insights"; rules in _client_success__models.yml).
 with
 
 success_scores as (

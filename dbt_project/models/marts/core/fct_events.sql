@@ -2,7 +2,7 @@
 -- schema, each assigned to its session (fct_sessions). Events without an account of their own
 -- take their staff user's account (dim_users).
 --
--- Sessionization (DESIGN §4): per (source, actor), actor = anonymous_id where there is one,
+-- Sessionization: per (source, actor), actor = anonymous_id where there is one,
 -- else the user id (else the producer's session id, else the event itself); a new session
 -- starts when the actor's previous event is `session_timeout_minutes` or more earlier (a gap
 -- of exactly 30:00 starts a new session, the GA/Segment convention). One window pass over

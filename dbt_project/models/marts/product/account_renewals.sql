@@ -1,5 +1,5 @@
--- One row per renewal event (renewal_due, renewal_closed_won, renewal_closed_lost; seed 000
--- §8) up to as_of, joined to the account's state: its traits as of the event (latest
+-- One row per renewal event (renewal_due, renewal_closed_won, renewal_closed_lost)
+-- up to as_of, joined to the account's state: its traits as of the event (latest
 -- identify_account at or before it) and its health on the day before the event (the state
 -- the renewal was decided on). Each renewal_due opens a renewal cycle of the account; the
 -- first won/lost event after it (before the next renewal_due) closes it.

@@ -1,4 +1,4 @@
--- One row per goal_achieved product event up to as_of (seed 000 §8), with the time it took:
+-- One row per goal_achieved product event up to as_of, with the time it took:
 -- the time_to_achieve_seconds the product reported, else the time from the user's sign-up
 -- (identify_user signup_date), else from the account's sign-up, else from the user's first
 -- activity.

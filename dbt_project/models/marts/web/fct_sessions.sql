@@ -1,6 +1,6 @@
 -- One row per session of fct_events: sessionized per (source, actor) with the 30-minute rule
 -- (fct_events assigns the session_id), with the attribution, device, engagement and widget
--- counters of seed 002's widget_sessions. Rules of every column: _web__models.yml.
+-- counters of the chat widget's session payloads. Rules of every column: _web__models.yml.
 --
 -- Incremental (strategy replace_ranges, macros/incremental): for every actor whose events
 -- fct_events (re)wrote since this table's last build, the actor's sessions from its replace
@@ -313,7 +313,7 @@ new_sessions as (
         coalesce(user_agents.is_bot, false) as is_bot,
         not coalesce(actor_identities.first_session_started_at < sessions_sourced.started_at, false) as is_new_visitor,
         sessions_sourced.events_count = 1 as is_bounce,
-        -- the widget counters of seed 002 (null for the other sources)
+        -- the chat widget's counters (null for the other sources)
         case when sessions_sourced.source = 'widget' then sessions_sourced.messages_sent end as messages_sent,
         case when sessions_sourced.source = 'widget' then sessions_sourced.messages_received end as messages_received,
         case when sessions_sourced.source = 'widget' then sessions_sourced.widget_loads end as widget_loads,

@@ -1,7 +1,7 @@
--- One row per (chatbot, day) with every column of seed 002's widget_daily_stats, from the
--- chatbot's widget sessions (fct_sessions, source 'widget') that started that day (UTC), bots
--- left out. Kept indefinitely (DESIGN §5): incremental with full_refresh disabled, and a run
--- only recomputes days from the first day its new sessions touch, never days before the
+-- One row per (chatbot, day) with every column of the chat widget's daily-stats table, from
+-- the chatbot's widget sessions (fct_sessions, source 'widget') that started that day (UTC),
+-- bots left out. Kept indefinitely (docs/retention.md): incremental with full_refresh disabled,
+-- and a run only recomputes days from the first day its new sessions touch, never days before the
 -- recompute horizon (as_of - retention_widget_raw_events_days), so pruning raw events never
 -- takes a day away. Rules of every column: _web__models.yml.
 {{
@@ -35,7 +35,21 @@ sessions as (
 
 ),
 
-{{ widget_stat_sessions_ctes() }}
+{% if is_incremental() %}
+
+replace_points as (
+
+    {{ widget_replace_points(ref('fct_sessions'), 'cast(started_at as date)') }}
+
+),
+
+{% endif %}
+
+stat_sessions as (
+
+    {{ widget_stat_sessions('sessions', 'replace_points') }}
+
+),
 
 daily_totals as (
 
@@ -177,6 +191,26 @@ daily_stats as (
 
 ),
 
-{{ widget_daily_final('daily_stats', stats_columns) }}
+{% if is_incremental() %}
+
+range_markers as (
+
+    select
+        {{ range_marker_columns(stats_columns, ['chatbot_id'], 'stat_date', 'replace_from') }}
+    from replace_points
+
+),
+
+{% endif %}
+
+final as (
+
+    select * from daily_stats
+    {%- if is_incremental() %}
+    union all
+    select * from range_markers
+    {%- endif %}
+
+)
 
 select * from final

@@ -1,7 +1,8 @@
 -- One row per (chatbot, day, device_type, browser_name, os_name): the chatbot's widget
 -- sessions that started that day (UTC) by device, from the parsed user agent, bots left out —
--- seed 002's devices answer for any window by summing days. '(unknown)' where the session had
--- no user agent or the parser did not recognise it. Incremental and kept like widget_daily_stats.
+-- the chat widget's devices answer for any window by summing days. '(unknown)' where the
+-- session had no user agent or the parser did not recognise it. Incremental and kept like
+-- widget_daily_stats.
 {{
     config(
         materialized='incremental',
@@ -27,7 +28,21 @@ sessions as (
 
 ),
 
-{{ widget_stat_sessions_ctes() }}
+{% if is_incremental() %}
+
+replace_points as (
+
+    {{ widget_replace_points(ref('fct_sessions'), 'cast(started_at as date)') }}
+
+),
+
+{% endif %}
+
+stat_sessions as (
+
+    {{ widget_stat_sessions('sessions', 'replace_points') }}
+
+),
 
 devices as (
 
@@ -51,6 +66,26 @@ devices as (
 
 ),
 
-{{ widget_daily_final('devices', columns) }}
+{% if is_incremental() %}
+
+range_markers as (
+
+    select
+        {{ range_marker_columns(columns, ['chatbot_id'], 'stat_date', 'replace_from') }}
+    from replace_points
+
+),
+
+{% endif %}
+
+final as (
+
+    select * from devices
+    {%- if is_incremental() %}
+    union all
+    select * from range_markers
+    {%- endif %}
+
+)
 
 select * from final

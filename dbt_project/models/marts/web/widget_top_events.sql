@@ -1,7 +1,7 @@
 -- One row per (chatbot, day, event_name): the chatbot's widget events of that day (UTC, event
--- time) and the sessions they belong to, events of bot sessions left out — seed 002's top-events
--- answer for any window by summing days (unique_sessions summed over days counts a session once
--- per day it has events). Incremental and kept like widget_daily_stats: a run recomputes the
+-- time) and the sessions they belong to, events of bot sessions left out — the chat widget's
+-- top-events answer for any window by summing days (unique_sessions summed over days counts a
+-- session once per day it has events). Incremental and kept like widget_daily_stats: a run recomputes the
 -- days its rewritten widget events fall on, never days before the recompute horizon.
 {{
     config(

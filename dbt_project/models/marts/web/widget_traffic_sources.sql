@@ -1,6 +1,7 @@
 -- One row per (chatbot, day, traffic_source, channel): the chatbot's widget sessions that
--- started that day (UTC) by where they came from, bots left out — seed 002's traffic-sources
--- answer for any window by summing days. Incremental and kept like widget_daily_stats.
+-- started that day (UTC) by where they came from, bots left out — the chat widget's
+-- traffic-sources answer for any window by summing days. Incremental and kept like
+-- widget_daily_stats.
 {{
     config(
         materialized='incremental',
@@ -26,7 +27,21 @@ sessions as (
 
 ),
 
-{{ widget_stat_sessions_ctes() }}
+{% if is_incremental() %}
+
+replace_points as (
+
+    {{ widget_replace_points(ref('fct_sessions'), 'cast(started_at as date)') }}
+
+),
+
+{% endif %}
+
+stat_sessions as (
+
+    {{ widget_stat_sessions('sessions', 'replace_points') }}
+
+),
 
 traffic_sources as (
 
@@ -46,6 +61,26 @@ traffic_sources as (
 
 ),
 
-{{ widget_daily_final('traffic_sources', columns) }}
+{% if is_incremental() %}
+
+range_markers as (
+
+    select
+        {{ range_marker_columns(columns, ['chatbot_id'], 'stat_date', 'replace_from') }}
+    from replace_points
+
+),
+
+{% endif %}
+
+final as (
+
+    select * from traffic_sources
+    {%- if is_incremental() %}
+    union all
+    select * from range_markers
+    {%- endif %}
+
+)
 
 select * from final
