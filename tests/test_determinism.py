@@ -53,7 +53,7 @@ def mart_digests(path: Path) -> dict[str, tuple[int, str]]:
             row = ", ".join(f'"{c}"' for c in columns)
             digests[table] = con.execute(
                 f"select count(*), md5(coalesce(string_agg(h, '' order by h), '')) "
-                f"from (select md5(cast(row({row}) as varchar)) as h from marts.\"{table}\")"
+                f'from (select md5(cast(row({row}) as varchar)) as h from marts."{table}")'
             ).fetchone()
         return digests
     finally:
