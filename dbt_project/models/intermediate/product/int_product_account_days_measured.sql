@@ -322,7 +322,7 @@ account_days_rolled as (
         ) as support_tickets_30d,
         max(activity_date) over account_history as last_activity_date,
         {%- for trait in ['subscription_status', 'plan_tier', 'account_type', 'total_users', 'mrr'] %}
-        last_value({{ trait }} ignore nulls) over account_history as {{ trait }}{{ ',' if not loop.last }}
+        {{ last_value_ignore_nulls(trait) }} over account_history as {{ trait }}{{ ',' if not loop.last }}
         {%- endfor %}
     from account_days_joined
     window account_history as (
