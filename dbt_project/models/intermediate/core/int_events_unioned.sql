@@ -11,7 +11,7 @@
         unique_key='event_key',
         on_schema_change='append_new_columns',
         post_hook=[
-            "delete from {{ this }} where source = 'widget' and received_at < {{ retention_cutoff('widget_raw_events') }}",
+            "{{ delete_where(this, \"source = 'widget' and received_at < \" ~ retention_cutoff('widget_raw_events')) }}",
         ],
     )
 }}
