@@ -37,14 +37,35 @@ def _dbt_build(
     return run_dbt(list(args), warehouse=warehouse, target_path=directory / "target", **kwargs)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--spark",
+        action="store_true",
+        help="run the Spark tests (marker spark; needs the spark extra and Java 17: make test-spark)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Spark tests run with --spark only, and then alone: they are deselected, never skipped."""
+    spark = config.getoption("--spark")
+    chosen = [item for item in items if (item.get_closest_marker("spark") is not None) == spark]
+    if len(chosen) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in chosen])
+        items[:] = chosen
+
+
 @pytest.fixture(autouse=True)
-def _keep_away_from_the_projects_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _keep_away_from_the_projects_data(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test reads or writes the project's own data/ folder: every path defaults to a scratch one."""
     scratch = tmp_path_factory.getbasetemp() / "default_paths"
     monkeypatch.setenv("EWH_WAREHOUSE", str(scratch / "warehouse.duckdb"))
     monkeypatch.setenv("EWH_SERVING", str(scratch / "serving.duckdb"))
     monkeypatch.setenv("EWH_RAW_DIR", str(scratch / "raw"))
     monkeypatch.setenv("EWH_EXPORTS_DIR", str(scratch / "exports"))
+    monkeypatch.setenv("EWH_SPARK_DIR", str(scratch / "spark"))
+    monkeypatch.delenv("EWH_SPARK_LANDING", raising=False)
     monkeypatch.delenv("EWH_DBT_VARS", raising=False)
 
 

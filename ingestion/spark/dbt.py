@@ -35,7 +35,9 @@ class SessionPythonJobHelper:
         from pyspark.sql import SparkSession
 
         spark = SparkSession.builder.getOrCreate()  # the session of dbt-spark's session connection
-        name = self.parsed_model.get("original_file_path") or self.parsed_model.get("name", "<dbt python model>")
+        name = self.parsed_model.get("original_file_path") or self.parsed_model.get(
+            "name", "<dbt python model>"
+        )
         exec(compile(compiled_code, name, "exec"), {"__name__": "__dbt_python_model__", "spark": spark})
 
 
@@ -87,8 +89,11 @@ def run_spark_dbt(
     check: bool = True,
     on_line: Callable[[str], None] | None = None,
     target_path: Path | None = None,
+    environment: dict[str, str] | None = None,
 ) -> DbtResult:
-    """``dbt <args> --target spark`` in a subprocess (one JVM per call), like ``run_dbt`` on DuckDB."""
+    """``dbt <args> --target spark`` in a subprocess (one JVM per call), like ``run_dbt`` on DuckDB.
+
+    ``environment`` adds variables to the subprocess's (e.g. another ``EWH_SPARK_DIR``)."""
     project = dbt_project_dir()
     cmd = [sys.executable, "-m", "ingestion.spark.dbt", *args]
     target = Path(target_path).resolve() if target_path else project / "target"
@@ -97,7 +102,8 @@ def run_spark_dbt(
     all_vars = dbt_vars(as_of, vars)
     if all_vars:
         cmd += ["--vars", json.dumps(all_vars)]
-    env = {**os.environ, **spark_environment()}
+    env = {**os.environ, **(environment or {})}
+    env.update(spark_environment(env))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     results_path = target / "run_results.json"
     results_path.unlink(missing_ok=True)
@@ -121,7 +127,20 @@ def run_spark_dbt(
 
 
 # dbt commands that open a connection (and so start the Spark driver)
-CONNECTING_COMMANDS = {"build", "run", "test", "seed", "snapshot", "show", "run-operation", "compile", "debug", "source", "docs", "retry"}
+CONNECTING_COMMANDS = {
+    "build",
+    "run",
+    "test",
+    "seed",
+    "snapshot",
+    "show",
+    "run-operation",
+    "compile",
+    "debug",
+    "source",
+    "docs",
+    "retry",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

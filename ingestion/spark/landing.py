@@ -147,7 +147,9 @@ def copy_table(con: duckdb.DuckDBPyConnection, spark, table: str) -> TableCopy: 
     )
     if not any(scratch.glob("*.parquet")):  # an empty table: one file with the schema
         scratch.mkdir(parents=True, exist_ok=True)
-        con.execute(f"copy (select {select} from {table} limit 0) to '{scratch / 'data_0.parquet'}' (format parquet)")
+        con.execute(
+            f"copy (select {select} from {table} limit 0) to '{scratch / 'data_0.parquet'}' (format parquet)"
+        )
     os.rename(scratch, version)
     spark_columns = ", ".join(f"`{c}` {SPARK_TYPES[t]}" for c, t in columns)
     spark.sql(f"create database if not exists `{RAW_SCHEMA}`")

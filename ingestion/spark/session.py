@@ -10,6 +10,7 @@ time: landing and dbt run one after the other, never side by side.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +20,20 @@ DEFAULT_SPARK_DIR = "data/spark"
 TARGET = "spark"
 
 
-def spark_dir() -> Path:
+def spark_dir(environ: Mapping[str, str] | None = None) -> Path:
     """The folder Spark keeps everything in (``EWH_SPARK_DIR``, default ``data/spark``)."""
-    return config.resolve(os.environ.get("EWH_SPARK_DIR") or DEFAULT_SPARK_DIR)
+    environ = os.environ if environ is None else environ
+    return config.resolve(environ.get("EWH_SPARK_DIR") or DEFAULT_SPARK_DIR)
 
 
-def spark_environment() -> dict[str, str]:
-    """Environment of a Spark process: ``EWH_SPARK_DIR`` absolute (the profile then needs no
-    working folder), the driver bound to the loopback interface."""
-    return {"EWH_SPARK_DIR": str(spark_dir()), "SPARK_LOCAL_IP": os.environ.get("SPARK_LOCAL_IP", "127.0.0.1")}
+def spark_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Environment of a Spark process (from ``environ``, default this process's): ``EWH_SPARK_DIR``
+    absolute (the profile then needs no working folder), the driver bound to the loopback interface."""
+    environ = os.environ if environ is None else environ
+    return {
+        "EWH_SPARK_DIR": str(spark_dir(environ)),
+        "SPARK_LOCAL_IP": environ.get("SPARK_LOCAL_IP", "127.0.0.1"),
+    }
 
 
 def use_spark_environment() -> None:
@@ -63,11 +69,15 @@ def spark_session():
     """The Spark session of this process, started with the profile's settings if there is none."""
     import warnings
 
-    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+    warnings.filterwarnings(
+        "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+    )
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise RuntimeError("pyspark is not installed: run `make test-spark` or `pip install '.[spark]'`") from exc
+        raise RuntimeError(
+            "pyspark is not installed: run `make test-spark` or `pip install '.[spark]'`"
+        ) from exc
     spark_dir().mkdir(parents=True, exist_ok=True)
     builder = SparkSession.builder.appName("engagement-warehouse").enableHiveSupport()
     for key, value in profile_settings().items():
