@@ -9,7 +9,7 @@ export EWH_WAREHOUSE ?= data/warehouse.duckdb
 export EWH_RAW_DIR   ?= data/raw
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install install-spark demo test test-fast test-spark lint format ui bench soak clean
+.PHONY: install install-spark demo test test-fast test-spark lint format ui bench soak clean evaluate browser docs
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
@@ -30,7 +30,7 @@ install-spark: $(SPARK_STAMP)  ## install the spark extra (dbt-spark session met
 demo: install  ## generate sample dumps, land them, dbt build, print a summary
 	$(BIN)/ewh demo --fresh
 
-test: install  ## the whole test suite (unit, dbt integration, orchestration)
+test: install browser  ## the whole test suite (unit, dbt integration, orchestration, the report in a browser)
 	$(BIN)/python -m pytest
 
 test-spark: install-spark  ## the project on a local Spark session: every model and test, same marts as DuckDB, incremental = full refresh
@@ -47,6 +47,23 @@ format: install
 	$(BIN)/ruff check --fix ingestion orchestration tests
 	$(BIN)/ruff format ingestion orchestration tests
 
+# The browser tests drive Debian's chromium (they are skipped without it). Never fails: without
+# root or apt-get it says how to install chromium and the tests skip themselves.
+CHROMIUM ?= /usr/bin/chromium
+browser:  ## Debian's chromium for the report's browser tests (apt-get install -y chromium when missing)
+	@if [ -x "$(CHROMIUM)" ]; then \
+		echo "chromium: $(CHROMIUM)"; \
+	elif command -v apt-get >/dev/null 2>&1 && { apt-get install -y -q chromium || \
+			{ apt-get update -q && apt-get install -y -q chromium; }; } >/dev/null 2>&1; then \
+		echo "chromium installed: $(CHROMIUM)"; \
+	else \
+		echo "note: no chromium at $(CHROMIUM) and apt-get could not install it (run as root: apt-get install -y chromium); the browser tests will be skipped"; \
+	fi
+
+docs: install  ## dbt docs as one static page that opens offline (run `make demo` first for column types)
+	$(BIN)/dbt docs generate --static --project-dir dbt_project --profiles-dir dbt_project
+	@echo "dbt docs: $(CURDIR)/dbt_project/target/static_index.html (open it in a browser; it needs no server)"
+
 ui: install  ## Dagster UI on http://127.0.0.1:3000 over $(EWH_WAREHOUSE); DAGSTER_HOME=.dagster_home
 	mkdir -p .dagster_home
 	cp orchestration/dagster.yaml .dagster_home/dagster.yaml
@@ -57,6 +74,9 @@ ui: install  ## Dagster UI on http://127.0.0.1:3000 over $(EWH_WAREHOUSE); DAGST
 
 bench: install  ## ~10 M generated events: landing, dbt (fct_sessions full + incremental), a hand-written query -> bench/results.md
 	$(BIN)/python bench/run.py
+
+evaluate: install  ## score quality against the generator's planted personas, 2 seeds, 4 build times -> docs/score_quality.md (about 15 min)
+	$(BIN)/python bench/score_quality.py
 
 soak: install  ## 30 simulated days on the schedule, a reader on the serving file -> docs/soak.md (about an hour)
 	$(BIN)/python -m orchestration.soak --days 30 --build-every 6 --out docs/soak.md

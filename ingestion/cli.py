@@ -12,7 +12,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ingestion import config
@@ -298,6 +298,94 @@ def cmd_spark_build(args: argparse.Namespace) -> int:
     return result.returncode
 
 
+# ------------------------------------------------------------------ report / digest / share
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ingestion.report import write_report
+
+    out = config.resolve(args.out) if args.out else config.exports_dir() / "report.html"
+    result = write_report(out, serving=config.serving_path(), as_of=args.as_of)
+    as_of = f"{result.as_of:%Y-%m-%d %H:%M} UTC" if result.as_of else "an unknown time"
+    print(
+        f"wrote {result.path} ({result.bytes / 1e6:.1f} MB, {result.charts} charts, {result.tables} tables, "
+        f"as of {as_of}): open it in a browser, it needs no network"
+    )
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from ingestion.digest import write_digests
+
+    out_dir = config.exports_dir() / "digests"
+    result = write_digests(out_dir, serving=config.serving_path(), client=args.client, week=args.week)
+    digests = "1 weekly digest" if result.clients == 1 else f"{result.clients} weekly digests"
+    print(
+        f"wrote {digests} (week of {result.week_start:%Y-%m-%d}) to {out_dir}: one .html and one .txt per client"
+    )
+    return 0
+
+
+def cmd_share(args: argparse.Namespace) -> int:
+    from ingestion.exports import safe_filename
+    from ingestion.share import write_share
+
+    default = config.exports_dir() / "share" / f"{safe_filename(args.account)}.duckdb"
+    out = config.resolve(args.out) if args.out else default
+    result = write_share(args.account, out, serving=config.serving_path())
+    rows = sum(result.tables.values())
+    print(
+        f"wrote {out}: {len(result.tables)} marts, {rows:,} rows of account {args.account}; left out (platform-wide): "
+        + (", ".join(result.excluded) or "none")
+        + "; meta.extract lists what is in it"
+    )
+    return 0
+
+
+def _parse_week(value: str) -> date:
+    from ingestion.digest import parse_week
+    from ingestion.exports import ExportError
+
+    try:
+        return parse_week(value)
+    except ExportError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def add_export_commands(sub: argparse._SubParsersAction) -> None:
+    """``ewh report``, ``ewh digest`` and ``ewh share``: files made from the serving database."""
+    report = sub.add_parser("report", help="one self-contained HTML report of the marts (opens offline)")
+    report.add_argument(
+        "--out", default=None, help="HTML file to write (default: EWH_EXPORTS_DIR/report.html)"
+    )
+    report.add_argument(
+        "--as-of",
+        type=_parse_time,
+        default=None,
+        help="fail unless the serving database is built as of this UTC time",
+    )
+    report.set_defaults(func=cmd_report)
+
+    digest = sub.add_parser("digest", help="weekly client-success digests, HTML and plain text per client")
+    digest.add_argument(
+        "--client", default=None, help="one client (staff user id); default: every client of the week"
+    )
+    digest.add_argument(
+        "--week",
+        type=_parse_week,
+        default=None,
+        help="a day of the week or 2026-W46 (default: latest complete week)",
+    )
+    digest.set_defaults(func=cmd_digest)
+
+    share = sub.add_parser("share", help="a DuckDB file with one account's rows of the marts, to hand to it")
+    share.add_argument("--account", required=True, help="the account id")
+    share.add_argument(
+        "--out", default=None, help="file to write (default: EWH_EXPORTS_DIR/share/<account>.duckdb)"
+    )
+    share.set_defaults(func=cmd_share)
+
+
 # ------------------------------------------------------------------ parser
 
 
@@ -417,6 +505,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("-v", "--verbose", action="store_true", help="every file and every dbt node, one line each")
     demo.set_defaults(func=cmd_demo)
+
+    add_export_commands(sub)  # report, digest, share
     return parser
 
 

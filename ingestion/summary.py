@@ -13,7 +13,8 @@ from ingestion.serving import open_serving
 GRADE_ORDER = ("A+", "A", "B+", "B", "C+", "C", "D")
 
 
-def print_summary(serving: Path) -> None:
+def print_summary(serving: Path, *, brief: bool = False) -> None:
+    """What the serving database holds; ``brief``: one line per part (what ``ewh demo`` prints)."""
     con = open_serving(serving)
     try:
         as_of, published_at, models, tests = con.execute(
@@ -22,9 +23,12 @@ def print_summary(serving: Path) -> None:
         print(f"serving database {serving}: built as of {as_of}, published {published_at:%Y-%m-%d %H:%M:%S} UTC")
         if models is not None:
             print(f"  from a build of {models} models with {tests} tests passed")
-        print("raw tables (when published):")
         raw = con.execute("select table_name, row_count, quarantined_lines from meta.raw_tables").fetchall()
-        for table, rows, _ in raw:
+        if brief:
+            print(f"raw tables (when published): {sum(r for _, r, _ in raw):,} rows in {len(raw)} tables")
+        else:
+            print("raw tables (when published):")
+        for table, rows, _ in [] if brief else raw:
             print(f"  {table:<36} {rows:>12,}")
         quarantined = [(t, q) for t, _, q in raw if q]
         total = sum(q for _, q in quarantined)
@@ -36,9 +40,12 @@ def print_summary(serving: Path) -> None:
                 "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
             ).fetchall()
         ]
-        print("marts:")
-        for name in marts:
-            rows = con.execute(f'select count(*) from marts."{name}"').fetchone()[0]
+        sizes = {name: con.execute(f'select count(*) from marts."{name}"').fetchone()[0] for name in marts}
+        if brief:
+            print(f"marts: {len(marts)} tables, {sum(sizes.values()):,} rows")
+        else:
+            print("marts:")
+        for name, rows in [] if brief else sizes.items():
             print(f"  marts.{name:<34} {rows:>12,}")
         if "agent_comparison" in marts:
             grades = dict(
@@ -54,8 +61,13 @@ def print_summary(serving: Path) -> None:
                 "select alert_type, count(*), count(case when severity = 'critical' then 1 end) "
                 "from marts.alerts group by 1 order by 1"
             ).fetchall()
-            print(f"alerts: {sum(n for _, n, _ in kinds):,}" + ("" if kinds else " (none)"))
-            for alert_type, n, critical in kinds:
+            critical_total = sum(c for _, _, c in kinds)
+            print(
+                f"alerts: {sum(n for _, n, _ in kinds):,}"
+                + ("" if kinds else " (none)")
+                + (f" ({critical_total:,} critical)" if brief and critical_total else "")
+            )
+            for alert_type, n, critical in [] if brief else kinds:
                 print(f"  {alert_type:<36} {n:>12,}" + (f"  ({critical:,} critical)" if critical else ""))
     finally:
         con.close()

@@ -166,9 +166,34 @@ def run_demo(
         return 1
     from ingestion.summary import print_summary
 
-    print_summary(serving)
+    print_summary(serving, brief=True)
     print()
+    for line in write_demo_exports(serving):
+        print(line)
     print(f"serving database (open it read-only from BI tools and notebooks): {serving}")
     print(f"warehouse (written by builds only): {warehouse}")
     print(f"Dagster UI with this run: `make ui`, then http://127.0.0.1:3000 (instance {home})")
     return 0
+
+
+def write_demo_exports(serving: Path) -> list[str]:
+    """The HTML report and every client's weekly digest of the demo's build; a line about each."""
+    from ingestion.digest import write_digests
+    from ingestion.exports import ExportError
+    from ingestion.report import write_report
+
+    lines = []
+    try:
+        report = write_report(config.exports_dir() / "report.html", serving=serving)
+        lines.append(f"report ({report.bytes / 1e6:.1f} MB, opens offline in any browser): {report.path}")
+    except ExportError as exc:
+        lines.append(f"report not written: {exc}")
+    try:
+        digests = write_digests(config.exports_dir() / "digests", serving=serving)
+        lines.append(
+            f"weekly digests of {digests.clients} clients (week of {digests.week_start:%Y-%m-%d}, "
+            f".html and .txt each): {digests.out_dir}"
+        )
+    except ExportError as exc:
+        lines.append(f"digests not written: {exc}")
+    return lines

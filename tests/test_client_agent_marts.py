@@ -1,4 +1,4 @@
-"""Client-success, agent and monitoring marts end to end (DESIGN.md §4, seeds 003 and 004).
+"""Client-success, agent and monitoring marts end to end (rules: docs/metrics.md).
 
 A small hand-written fixture is written as JSONL under a tmp raw root, landed with
 ``ingestion.landing.ingest`` and built once per module with ``dbt build --select`` of these
@@ -184,13 +184,15 @@ def checksums(warehouse: Path) -> dict[str, tuple]:
     }
 
 
-def alert_ids(warehouse: Path) -> dict[tuple[str, str], str]:
-    return {
-        (alert_type, subject_id): alert_id
-        for alert_id, alert_type, subject_id in query(
-            warehouse, "select alert_id, alert_type, subject_id from marts.alerts"
-        )
-    }
+def alert_ids(warehouse: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The ids of each (alert type, subject)'s episodes, in the order they began."""
+    ids: dict[tuple[str, str], tuple[str, ...]] = {}
+    for alert_id, alert_type, subject_id in query(
+        warehouse,
+        "select alert_id, alert_type, subject_id from marts.alerts order by first_detected_at, alert_id",
+    ):
+        ids[(alert_type, subject_id)] = (*ids.get((alert_type, subject_id), ()), alert_id)
+    return ids
 
 
 @pytest.fixture(scope="module")
@@ -233,32 +235,57 @@ def built(tmp_path_factory: pytest.TempPathFactory, dbt_build) -> dict:
 def test_client_success_scores_end_to_end(built):
     rows = query(
         built["warehouse"],
-        "select cast(week_start as varchar), overall_score, score_band, score_change, trend, "
-        "engagement_score, momentum_score from client_success_scores where client_id = 'u1' order by week_start",
+        "select cast(week_start as varchar), days_elapsed, overall_score, score_band, score_change, trend, "
+        "engagement_score, momentum_score, events_count, previous_week_events_count "
+        "from client_success_scores where client_id = 'u1' order by week_start",
     )
+    # W20 at Wed 12:00 (d = 2.5): 2 events on 2 days, no high-value action:
+    #   engagement 100*(0.5*min(1, 2/2.5) + 0.3*2/(50*2.5/7)) = 43.36; activation 100 (t1, t2 done,
+    #   t4 is after as_of; launch kit t3 done); progress 6 pieces of 20 = 30; satisfaction
+    #   (mean(4, 2) - 1)*25 = 50; momentum against W19's Mon-Wed 12:00 (7 events): 50 + 50*(2-7)/7
+    #   = 14.29 -> 10.84 + 20 + 7.5 + 7.5 + 2.14 = 47.98.
+    #   W19 over the same span: engagement 100*(0.5 + 0.3*7/17.86 + 0.2) = 81.76, momentum against
+    #   W18's span (4 events) 87.5 -> 68.57; change -20.59, inside the current week's threshold
+    #   15*sqrt(7/2.5) = 25.1 -> stable. W19 complete: +5.27 < 15 -> stable.
     assert rows == [
-        ("2024-04-29", 51.64, "needs_attention", None, "stable", 43.57, 100.0),
-        ("2024-05-06", 56.91, "needs_attention", 5.27, "rising", 45.63, 70.0),
-        ("2024-05-13", 41.01, "needs_attention", -15.9, "declining", 15.49, 14.29),
+        ("2024-04-29", 7.0, 51.64, "needs_attention", None, "stable", 43.57, 100.0, 5, 0),
+        ("2024-05-06", 7.0, 56.91, "needs_attention", 5.27, "stable", 45.63, 70.0, 7, 5),
+        ("2024-05-13", 2.5, 47.98, "needs_attention", -20.59, "stable", 43.36, 14.29, 2, 7),
     ]
     # u2 (first event Sunday 05-12) and u3 (Monday 05-13) start in the weeks of their first
-    # events and run to the week of as_of
+    # events and run to the week of as_of; a first week has no change to report
     weeks = dict(
         query(built["warehouse"], "select client_id, count(*) from client_success_scores group by 1")
     )
     assert weeks == {"u1": 3, "u2": 2, "u3": 1}
+    assert query(
+        built["warehouse"],
+        "select score_change, trend from client_success_scores where client_id = 'u3'",
+    ) == [(None, "stable")]
+
+
+MOMENTUM_ALERTS = [
+    ("inactivity", "warning", "u3", None, "2024-05-15 10:00:00", "2024-05-15 12:00:00", 1, True, 50.0),
+    # t2 in_progress 04-30 10:00 .. done 05-07 10:00: stalled from 72 h on, UTC days 05-03..05-07
+    ("task_stalled", "warning", "u1", "t2", "2024-05-03 10:00:00", "2024-05-07 10:00:00", 5, False, 168.0),
+    ("task_stalled", "warning", "u3", "t5", "2024-05-13 12:00:00", "2024-05-15 12:00:00", 3, True, 120.0),
+    # u1's silence 05-02 09:00 .. 05-06 09:00 (96 h) is longer than any before (24 h): detected at 72 h
+    ("zero_activity", "critical", "u1", None, "2024-05-05 09:00:00", "2024-05-06 09:00:00", 2, False, 96.0),
+    # u1's silence 05-08 11:00 .. 05-13 09:00 (118 h) is detected only once it is longer than the
+    # 96 h silence of the 28 days before: at 05-12 11:00, not at 72 h
+    ("zero_activity", "critical", "u1", None, "2024-05-12 11:00:00", "2024-05-13 09:00:00", 2, False, 118.0),
+    ("zero_activity", "critical", "u2", None, "2024-05-15 09:00:00", "2024-05-15 12:00:00", 1, True, 75.0),
+]
 
 
 def test_momentum_alerts_end_to_end(built):
     rows = query(
         built["warehouse"],
-        "select alert_type, severity, client_id, task_id, metric_value from client_momentum_alerts order by 1, 3",
+        "select alert_type, severity, client_id, task_id, cast(first_detected_at as varchar), "
+        "cast(last_detected_at as varchar), detections, is_open, metric_value "
+        "from client_momentum_alerts order by alert_type, client_id, first_detected_at",
     )
-    assert rows == [
-        ("inactivity", "warning", "u3", None, 50.0),
-        ("task_stalled", "warning", "u3", "t5", 120.0),
-        ("zero_activity", "critical", "u2", None, 75.0),
-    ]
+    assert rows == MOMENTUM_ALERTS
 
 
 def test_heatmap_has_thirty_days_per_client_and_ignores_events_after_as_of(built):
@@ -310,21 +337,24 @@ def test_customer_segments_end_to_end(built):
 def test_alerts_collect_every_kind_with_stable_ids(built):
     kinds = query(
         built["warehouse"],
-        "select alert_type, severity, subject_type, subject_id from alerts order by 1, 4",
+        "select alert_type, severity, subject_type, subject_id, cast(first_detected_at as varchar), is_open "
+        "from alerts order by 1, 4, 5",
     )
-    assert kinds == [
-        ("inactivity", "warning", "client", "u3"),
-        ("low_customer_satisfaction", "critical", "conversation", "cv2"),
-        ("task_stalled", "warning", "task", "t5"),
-        ("zero_activity", "critical", "client", "u2"),
-    ]
+    # cv2 (CSAT 2 on 05-14) is bot2's only rated conversation that day: one warning detection for
+    # the agent-day (mean 2, not below 2.0), at the end of 05-14, closed by as_of's day
+    assert kinds == sorted(
+        [(t, sev, "task" if task_id else "client", task_id or client, first, open_)
+         for t, sev, client, task_id, first, _, _, open_, _ in MOMENTUM_ALERTS]
+        + [("low_customer_satisfaction", "warning", "agent", "bot2", "2024-05-15 00:00:00", False)]
+    )  # fmt: skip
     # the same build twice: the same ids, indeed the same rows in every mart
     assert built["first"] == built["second"]
     first_checksums, second_checksums = built["checksums"]
     assert first_checksums == second_checksums
-    # a day later u3 has had no event for 74 h: its inactivity becomes zero_activity (a new
-    # condition, a new id); the stalled task, u2's zero activity and cv2 keep their ids
+    # a day later u3 has had no event for 74 h: its silence is zero_activity now (it replaces the
+    # inactivity of the same silence, a new id); the stalled task, u2's zero activity and bot2's
+    # low satisfaction keep their ids
     later = built["next_day"]
-    for key in [("task_stalled", "t5"), ("zero_activity", "u2"), ("low_customer_satisfaction", "cv2")]:
+    for key in [("task_stalled", "t5"), ("zero_activity", "u2"), ("low_customer_satisfaction", "bot2")]:
         assert later[key] == built["first"][key], key
     assert ("inactivity", "u3") not in later and ("zero_activity", "u3") in later

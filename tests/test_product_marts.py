@@ -18,8 +18,10 @@ Cast (every expected number below is computed by hand from these events):
 - A1 total_users trait 5, subscription_status active, past_due from 05-14 08:00; A2 10 users.
 
 Engagement = clamp(0, 100, (0.30 s + 0.25 f + 0.20 t + 0.15 l) / 0.90 - 0.10 k), with
-s = 100·sessions/5, f = 100·features/10, t = 100·minutes/120, l = 100·streak/7,
-k = 100·tickets/3, each capped at 100.
+s = 100·sessions/(5·d/7), f = 100·features/10, t = 100·minutes/(120·d/7),
+l = 100·streak/target, k = 100·tickets/3, each capped at 100; d = days elapsed in the week
+(7 for a complete week, 2.5 for W20 at AS_OF); the streak target is 5 days for a complete
+week and min(5, whole days elapsed) = 2 for W20 (docs/metrics.md, "Engagement").
 """
 
 from __future__ import annotations
@@ -305,33 +307,39 @@ def test_engagement_with_every_cap_hit(warehouse):
 
 
 def test_current_week_is_scored_as_of_as_of(warehouse):
-    # u1 W20: sessions 09:00-09:20 and 11:50-(12:15) -> 20 + 10 minutes; streak 1 (05-15 only);
-    # features 12 in 04-18..05-15; the 05-16 ticket is after as_of.
-    # (0.3*40 + 0.25*100 + 0.2*25 + 0.15*14.29)/0.9 - 0.1*33.33 = 49.05 - 3.33 = 45.71
+    # u1 W20 at Wed 12:00 (d = 2.5): sessions 09:00-09:20 and 11:50-(12:15) -> 20 + 10 minutes;
+    # streak 1 (05-15 only) of a 2-day target; features 12 in the 28 days; the 05-16 ticket is
+    # after as_of. Targets scaled: 5*2.5/7 = 1.79 sessions (2 -> 100), 120*2.5/7 = 42.86 minutes
+    # (30 -> 70). (0.3*100 + 0.25*100 + 0.2*70 + 0.15*50)/0.9 - 0.1*33.33 = 85 - 3.33 = 81.67
     scores = engagement(warehouse, "u1", "2024-05-13")
     assert scores["sessions_count"] == 2
     assert scores["active_minutes"] == 30
     assert scores["login_streak_days"] == 1
     assert scores["features_count"] == 12
     assert scores["support_tickets_28d"] == 1
-    assert scores["engagement_score"] == 45.71
+    assert (scores["minutes_score"], scores["streak_score"]) == (70, 50)
+    assert scores["engagement_score"] == 81.67
 
 
-def test_ticket_penalty_clamps_the_score_at_zero(warehouse):
-    # u2 W19: 1 session of 10 min, 4 tickets -> (0.3*20 + 0.2*8.33)/0.9 - 0.1*100 = 8.52 - 10 < 0
+def test_ticket_penalty_is_subtracted_and_the_score_clamped_at_zero(warehouse):
+    # u2 W19: 1 session of 10 min, a 1-day streak, 4 tickets (capped at 100):
+    # (0.3*20 + 0.2*8.33 + 0.15*20)/0.9 - 0.1*100 = 11.85 - 10 = 1.85
     scores = engagement(warehouse, "u2", "2024-05-06")
     assert (scores["sessions_count"], scores["active_minutes"], scores["support_tickets_28d"]) == (1, 10, 4)
-    assert scores["support_tickets_score"] == 100
-    assert scores["engagement_score"] == 0
+    assert (scores["streak_score"], scores["support_tickets_score"]) == (20, 100)
+    assert scores["engagement_score"] == 1.85
+    # u5 W19: no activity, 11 tickets of 05-01 still in the 28 days -> 0 - 10, clamped to 0
+    scores = engagement(warehouse, "u5", "2024-05-06")
+    assert (scores["sessions_count"], scores["support_tickets_28d"], scores["engagement_score"]) == (0, 11, 0)
 
 
-def test_streak_counts_product_days_back_from_sunday(warehouse):
-    # u3 W19: product days 05-07, 05-09..05-12 (05-08 behavior only) -> streak 4; 5 sessions;
-    # 2 behavior tools -> (0.3*100 + 0.25*20 + 0 + 0.15*57.14)/0.9 = 48.41
+def test_streak_is_the_longest_run_of_product_days_in_the_week(warehouse):
+    # u3 W19: product days 05-07, 05-09..05-12 (05-08 behavior only) -> longest run 4 of a
+    # 5-day target = 80; 5 sessions; 2 behavior tools -> (0.3*100 + 0.25*20 + 0 + 0.15*80)/0.9 = 52.22
     scores = engagement(warehouse, "u3", "2024-05-06")
-    assert (scores["login_streak_days"], scores["streak_score"]) == (4, 57.14)
+    assert (scores["login_streak_days"], scores["streak_score"]) == (4, 80)
     assert (scores["sessions_count"], scores["features_count"]) == (5, 2)
-    assert scores["engagement_score"] == 48.41
+    assert scores["engagement_score"] == 52.22
 
 
 def health(warehouse: Path, account_id: str, day: str) -> dict:
@@ -358,13 +366,15 @@ def test_account_health_days_run_from_first_activity_to_as_of(warehouse):
 
 
 def test_account_health_on_the_as_of_day(warehouse):
-    # A1 on 05-15: total users max(5 trait, 4 seen) = 5; engagement (45.71 + 0 + 5.56 + u4 0 + 0)/5
-    # = 10.25; adoption 100*3/5 = 60; breadth 14 features -> 100; recency 100; 5 tickets -> 50.
-    # 0.35*10.254 + 0.25*60 + 0.15*100 + 0.15*100 + 0.10*50 = 53.59.
-    # churn: engagement < 30 (+25), past_due since 05-14 (+25) = 50 -> medium; health < 70 -> medium
+    # A1 on 05-15: total users max(5 trait, 4 seen) = 5; engagement is the latest complete
+    # week's (W19, as on every other day): (u1 96.67 + u2 1.85 + u3 52.22 + u4 0 + 0)/5 = 30.15;
+    # adoption 100*3/5 = 60; breadth 14 features -> 100; recency 100; 5 tickets -> 50.
+    # 0.35*30.148 + 0.25*60 + 0.15*100 + 0.15*100 + 0.10*50 = 60.55.
+    # churn: engagement not under 30, past_due since 05-14 (+25) = 25 > 20 -> medium;
+    # health < 70 -> medium
     assert health(warehouse, "A1", "2024-05-15") == {
-        "health_score": 53.59,
-        "engagement_score": 10.25,
+        "health_score": 60.55,
+        "engagement_score": 30.15,
         "adoption_score": 60,
         "breadth_score": 100,
         "recency_score": 100,
@@ -372,7 +382,7 @@ def test_account_health_on_the_as_of_day(warehouse):
         "total_users": 5,
         "active_users_30d": 3,
         "support_tickets_30d": 5,
-        "churn_risk_points": 50,
+        "churn_risk_points": 25,
         "churn_risk": "medium",
         "churn_risk_simple": "medium",
         "subscription_status": "past_due",
@@ -380,12 +390,13 @@ def test_account_health_on_the_as_of_day(warehouse):
 
 
 def test_account_health_on_a_past_sunday_uses_that_weeks_scores(warehouse):
-    # A1 on Sun 05-12: W19 scores (96.67 + 0 + 48.41)/5 = 29.02; 0.35*29.016 + 50 = 60.16;
-    # still active (past_due only from 05-14) -> 25 points, low
+    # A1 on Sun 05-12, measured at its end (Mon 00:00), when W19 is complete: the same W19
+    # engagement 30.15 and health 60.55 as on the as-of day; still active (past_due only from
+    # 05-14) -> 0 points, low. The as-of day moves only by what changed: the payment.
     scores = health(warehouse, "A1", "2024-05-12")
-    assert (scores["engagement_score"], scores["health_score"]) == (29.02, 60.16)
+    assert (scores["engagement_score"], scores["health_score"]) == (30.15, 60.55)
     assert (scores["churn_risk_points"], scores["churn_risk"], scores["subscription_status"]) == (
-        25,
+        0,
         "low",
         "active",
     )
@@ -401,6 +412,19 @@ def test_high_churn_risk_account(warehouse):
         "high",
         "high",
     )
+    assert query(
+        warehouse,
+        "select churn_risk_reasons from marts.account_health "
+        "where account_id = 'A2' and health_date = date '2024-05-15'",
+    ) == [
+        (
+            [
+                "under 30 % of users active in 30 days",
+                "over 10 support tickets in 30 days",
+                "engagement under 30",
+            ],
+        )
+    ]
 
 
 def test_segments_as_of(warehouse):
@@ -460,6 +484,6 @@ def test_nothing_after_as_of_counts(warehouse):
     # u1's 05-16 ticket and the 12:15 feature use on 05-15 are after as_of
     assert query(
         warehouse,
-        "select max(scored_through_date), max(support_tickets_28d) from marts.user_engagement_scores where user_id = 'u1'",
-    ) == [(date(2024, 5, 15), 1)]
+        "select max(measured_at), max(support_tickets_28d) from marts.user_engagement_scores where user_id = 'u1'",
+    ) == [(datetime(2024, 5, 15, 12), 1)]
     assert query(warehouse, "select max(health_date) from marts.account_health") == [(date(2024, 5, 15),)]

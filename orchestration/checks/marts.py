@@ -10,9 +10,9 @@ that matches nothing fails with severity WARN (the suite and the mart disagree o
 column that is missing fails with severity ERROR. Mart checks do not block (marts are leaves).
 Marts bigger than :data:`MAX_ROWS` are validated on a reservoir sample of that many rows.
 
-Units: the agent marts store rates as fractions (``*_rate`` in 0–1, documented in their yml);
-``widget_daily_stats.conversion_rate`` is a percentage as in seed 002 (``45.36``), checked in
-0–100; ``churn_risk`` / ``upsell_potential`` of customers are probabilities in 0–1.
+Units: every mart stores rates and shares as fractions (``*_rate`` / ``*_share`` in 0–1, a
+percentage only ever as ``*_pct``); ``churn_risk`` / ``upsell_potential`` of customers are
+probabilities in 0–1.
 """
 
 from collections.abc import Callable, Iterator, Mapping
@@ -133,7 +133,7 @@ MART_SUITES: Mapping[str, tuple[Expect, ...]] = {
     ),
     "widget_daily_stats": (
         non_negative(),
-        between("conversion_rate", 0, 100, name="conversion_rate_in_0_100"),
+        between("conversion_rate", 0, 1, name="conversion_rate_is_a_fraction"),
     ),
     "widget_top_events": (non_negative(),),
     "widget_traffic_sources": (non_negative(), in_set("channel", GA4_CHANNELS, name="channel_in_ga4_set")),

@@ -50,3 +50,17 @@
 {% macro spark__empty_string_array() -%}
     cast(array() as array<string>)
 {%- endmacro %}
+
+
+{#- The elements of an array of strings joined into one text with `separator`. -#}
+{% macro join_strings(array_expression, separator) -%}
+    {{ return(adapter.dispatch('join_strings')(array_expression, separator)) }}
+{%- endmacro %}
+
+{% macro default__join_strings(array_expression, separator) -%}
+    array_to_string({{ array_expression }}, '{{ separator }}')
+{%- endmacro %}
+
+{% macro spark__join_strings(array_expression, separator) -%}
+    array_join({{ array_expression }}, '{{ separator }}')
+{%- endmacro %}

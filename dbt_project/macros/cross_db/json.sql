@@ -92,3 +92,17 @@
 {% macro spark__unnested_index(element_alias, index_alias) -%}
     unnested_{{ element_alias }}.{{ index_alias }}
 {%- endmacro %}
+
+
+{#- An aggregate: one JSON object (text) of key -> value over the rows of a group. -#}
+{% macro json_object_agg(key_expression, value_expression) -%}
+    {{ return(adapter.dispatch('json_object_agg')(key_expression, value_expression)) }}
+{%- endmacro %}
+
+{% macro default__json_object_agg(key_expression, value_expression) -%}
+    cast(json_group_object({{ key_expression }}, {{ value_expression }}) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro spark__json_object_agg(key_expression, value_expression) -%}
+    to_json(map_from_entries(collect_list(struct({{ key_expression }}, {{ value_expression }}))))
+{%- endmacro %}

@@ -73,3 +73,36 @@ final as (
 )
 {% endif %}
 {%- endmacro %}
+
+
+{#-
+    Pre-hook of widget_daily_stats, migrating rows kept from earlier versions of the table so
+    the kept history and new days share one unit and one type: conversion_rate was a
+    percentage (0-100) and is rewritten from each row's own totals as a fraction; counts that
+    were 128-bit integers (HUGEINT) become BIGINT. A no-op once the table is migrated.
+-#}
+{% macro widget_conversion_rate_migration() -%}
+    {{ return(adapter.dispatch('widget_conversion_rate_migration')()) }}
+{%- endmacro %}
+
+{% macro default__widget_conversion_rate_migration() -%}
+    {%- if is_incremental() -%}
+    {%- for column in adapter.get_columns_in_relation(this) -%}
+    {%- if column.dtype | upper in ('HUGEINT', 'INT128') %}
+    alter table {{ this }} alter column {{ column.name }} set data type {{ dbt.type_bigint() }};
+    {%- endif -%}
+    {%- endfor %}
+    update {{ this }}
+    set conversion_rate = round(cast(total_conversations as double) / total_sessions, 4)
+    where total_sessions > 0
+      and conversion_rate <> round(cast(total_conversations as double) / total_sessions, 4)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Spark: the same rewrite, through update_where (Parquet tables have no UPDATE). -#}
+{% macro spark__widget_conversion_rate_migration() -%}
+    {%- if is_incremental() -%}
+    {%- set rate = 'round(cast(total_conversations as double) / total_sessions, 4)' -%}
+    {{ update_where(this, 'conversion_rate', rate, 'total_sessions > 0 and conversion_rate <> ' ~ rate) }}
+    {%- endif -%}
+{%- endmacro %}

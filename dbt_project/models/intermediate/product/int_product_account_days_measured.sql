@@ -1,11 +1,11 @@
 {%- set window_days = var('health_window_days') | int -%}
--- One row per (account, UTC day) from the account's first activity day (the first product or
--- behavior event of one of its users) through as_of's day, each day measured as of its end
--- (as_of's day as of as_of): the inputs of account_health that do not come from engagement
--- scores. Rolling windows are the `health_window_days` days ending that day. Distinct counts
--- over a window (users, features) come from coverage runs: a use on day d covers the days
--- d .. d + window - 1, overlapping covers of one user (feature) are merged, and a running sum
--- of +1 at a run's start and -1 after its end counts the users (features) covering each day.
+-- One row per (account, UTC day) from the account's first activity day (the first event of one
+-- of its users) through as_of's day: the inputs of account_health that do not come from
+-- engagement scores, each day measured at its end (the next midnight), as_of's day at as_of.
+-- Windows are the `health_window_days` days ending at that moment, (moment - N days, moment]
+-- (docs/metrics.md, "Time rules"). For the days before as_of's day the moment is a midnight, so
+-- a window is exactly the N dates ending that day and distinct counts come from coverage runs
+-- (macros/windows/coverage.sql); as_of's own day is measured from the events' timestamps.
 with
 
 users as (
@@ -26,15 +26,15 @@ feature_days as (
 
 ),
 
-account_traits as (
+tickets as (
 
-    select * from {{ ref('int_product_account_traits_historized') }}
+    select * from {{ ref('int_product_support_tickets') }}
 
 ),
 
-product_tracks as (
+account_traits as (
 
-    select * from {{ ref('stg_product__tracks') }}
+    select * from {{ ref('int_product_account_traits_historized') }}
 
 ),
 
@@ -70,7 +70,12 @@ account_days as (
     select
         account_first_days.account_id,
         account_first_days.first_activity_date,
-        days.health_date
+        days.health_date,
+        days.health_date = cast({{ as_of() }} as date) as is_as_of_date,
+        least(
+            cast({{ add_days('days.health_date', 1) }} as {{ dbt.type_timestamp() }}),
+            {{ as_of() }}
+        ) as measured_at
     from account_first_days
     inner join days
         on days.health_date >= account_first_days.first_activity_date
@@ -91,140 +96,27 @@ user_known_deltas as (
 
 ),
 
--- active users in the window: coverage runs per user
-user_days_flagged as (
-
-    select
-        account_id,
-        user_id,
-        activity_date,
-        case
-            when lag(activity_date) over (partition by user_id order by activity_date) is null then 1
-            when {{ days_between('lag(activity_date) over (partition by user_id order by activity_date)', 'activity_date') }}
-                > {{ window_days }} then 1
-            else 0
-        end as is_run_start
-    from account_user_days
-
-),
-
-user_days_runs as (
-
-    select
-        *,
-        sum(is_run_start) over (
-            partition by user_id
-            order by activity_date
-            rows between unbounded preceding and current row
-        ) as run_number
-    from user_days_flagged
-
-),
-
-user_runs as (
-
-    select
-        account_id,
-        user_id,
-        min(activity_date) as run_start_date,
-        {{ add_days('max(activity_date)', window_days) }} as run_end_exclusive_date
-    from user_days_runs
-    group by account_id, user_id, run_number
-
-),
-
 active_user_deltas as (
 
-    select account_id, delta_date, sum(delta) as active_users_delta
-    from (
-        select account_id, run_start_date as delta_date, 1 as delta from user_runs
-        union all
-        select account_id, run_end_exclusive_date as delta_date, -1 as delta from user_runs
-    ) as run_edges
-    group by account_id, delta_date
-
-),
-
--- distinct features in the window: coverage runs per (account, feature)
-account_feature_days as (
-
-    select distinct
-        account_id,
-        feature_source,
-        feature_name,
-        usage_date
-    from feature_days
-    where account_id is not null
-
-),
-
-feature_days_flagged as (
-
-    select
-        *,
-        case
-            when lag(usage_date) over (
-                partition by account_id, feature_source, feature_name order by usage_date
-            ) is null then 1
-            when {{ days_between(
-                'lag(usage_date) over (partition by account_id, feature_source, feature_name order by usage_date)',
-                'usage_date'
-            ) }} > {{ window_days }} then 1
-            else 0
-        end as is_run_start
-    from account_feature_days
-
-),
-
-feature_days_runs as (
-
-    select
-        *,
-        sum(is_run_start) over (
-            partition by account_id, feature_source, feature_name
-            order by usage_date
-            rows between unbounded preceding and current row
-        ) as run_number
-    from feature_days_flagged
-
-),
-
-feature_runs as (
-
-    select
-        account_id,
-        min(usage_date) as run_start_date,
-        {{ add_days('max(usage_date)', window_days) }} as run_end_exclusive_date
-    from feature_days_runs
-    group by account_id, feature_source, feature_name, run_number
+    {{ window_coverage_deltas(ref('int_product_user_days_aggregated'), 'account_id', ['user_id'], 'activity_date', window_days) }}
 
 ),
 
 feature_deltas as (
 
-    select account_id, delta_date, sum(delta) as features_delta
-    from (
-        select account_id, run_start_date as delta_date, 1 as delta from feature_runs
-        union all
-        select account_id, run_end_exclusive_date as delta_date, -1 as delta from feature_runs
-    ) as run_edges
-    group by account_id, delta_date
+    {{ window_coverage_deltas(ref('int_product_feature_days_aggregated'), 'account_id', ['feature_source', 'feature_name'], 'usage_date', window_days) }}
 
 ),
 
--- a ticket belongs to its user's account, else to the account the event carries
 ticket_days as (
 
     select
-        coalesce(users.account_id, product_tracks.account_id) as account_id,
-        cast(product_tracks.occurred_at as date) as ticket_date,
+        account_id,
+        cast(occurred_at as date) as ticket_date,
         count(*) as tickets_count
-    from product_tracks
-    left join users
-        on product_tracks.user_id = users.user_id
-    where product_tracks.event_name = 'support_ticket_created'
-      and product_tracks.occurred_at <= {{ as_of() }}
-    group by 1, 2
+    from tickets
+    where account_id is not null
+    group by account_id, cast(occurred_at as date)
 
 ),
 
@@ -233,9 +125,55 @@ activity_days as (
     select
         account_id,
         activity_date,
-        count(*) as active_users_count
+        count(*) as active_users_count,
+        max(last_event_at) as last_event_at
     from account_user_days
     group by account_id, activity_date
+
+),
+
+-- as_of's day: the window (as_of - N days, as_of] counted from timestamps
+as_of_window as (
+
+    select {{ window_start(as_of(), window_days) }} as window_start_at
+
+),
+
+as_of_active_users as (
+
+    select
+        account_user_days.account_id,
+        count(distinct account_user_days.user_id) as active_users_in_window
+    from account_user_days
+    cross join as_of_window
+    where account_user_days.last_event_at > as_of_window.window_start_at
+    group by account_user_days.account_id
+
+),
+
+as_of_features as (
+
+    select
+        feature_days.account_id,
+        count(distinct feature_days.feature_source || '|' || feature_days.feature_name) as features_in_window
+    from feature_days
+    cross join as_of_window
+    where feature_days.account_id is not null
+      and feature_days.last_used_at > as_of_window.window_start_at
+    group by feature_days.account_id
+
+),
+
+as_of_tickets as (
+
+    select
+        tickets.account_id,
+        count(*) as tickets_in_window
+    from tickets
+    cross join as_of_window
+    where tickets.account_id is not null
+      and tickets.occurred_at > as_of_window.window_start_at
+    group by tickets.account_id
 
 ),
 
@@ -270,13 +208,15 @@ account_days_joined as (
     select
         account_days.account_id,
         account_days.health_date,
+        account_days.is_as_of_date,
+        account_days.measured_at,
         account_days.first_activity_date,
         coalesce(activity_days.active_users_count, 0) as active_users_count,
+        activity_days.last_event_at,
         coalesce(ticket_days.tickets_count, 0) as tickets_count,
         coalesce(user_known_deltas.users_delta, 0) as users_delta,
-        coalesce(active_user_deltas.active_users_delta, 0) as active_users_delta,
-        coalesce(feature_deltas.features_delta, 0) as features_delta,
-        case when activity_days.account_id is not null then account_days.health_date end as activity_date,
+        coalesce(active_user_deltas.delta, 0) as active_users_delta,
+        coalesce(feature_deltas.delta, 0) as features_delta,
         trait_days.identify_number,
         trait_days.subscription_status,
         trait_days.plan_tier,
@@ -310,17 +250,19 @@ account_days_rolled as (
     select
         account_id,
         health_date,
+        is_as_of_date,
+        measured_at,
         first_activity_date,
         active_users_count,
         sum(users_delta) over account_history as users_known_count,
-        sum(active_users_delta) over account_history as active_users_30d,
-        sum(features_delta) over account_history as features_30d,
+        sum(active_users_delta) over account_history as active_users_by_dates,
+        sum(features_delta) over account_history as features_by_dates,
         sum(tickets_count) over (
             partition by account_id
             order by health_date
             rows between {{ window_days - 1 }} preceding and current row
-        ) as support_tickets_30d,
-        max(activity_date) over account_history as last_activity_date,
+        ) as tickets_by_dates,
+        max(last_event_at) over account_history as last_activity_at,
         {%- for trait in ['subscription_status', 'plan_tier', 'account_type', 'total_users', 'mrr'] %}
         {{ last_value_ignore_nulls(trait) }} over account_history as {{ trait }}{{ ',' if not loop.last }}
         {%- endfor %}
@@ -336,23 +278,45 @@ account_days_rolled as (
 final as (
 
     select
-        account_id,
-        health_date,
-        first_activity_date,
-        subscription_status,
-        plan_tier,
-        account_type,
-        mrr,
-        total_users as reported_total_users,
-        users_known_count,
-        greatest(coalesce(total_users, 0), users_known_count) as total_users,
-        active_users_count,
-        active_users_30d,
-        features_30d,
-        support_tickets_30d,
-        last_activity_date,
-        {{ days_between('last_activity_date', 'health_date') }} as days_since_last_activity
+        account_days_rolled.account_id,
+        account_days_rolled.health_date,
+        account_days_rolled.is_as_of_date,
+        account_days_rolled.measured_at,
+        account_days_rolled.first_activity_date,
+        account_days_rolled.subscription_status,
+        account_days_rolled.plan_tier,
+        account_days_rolled.account_type,
+        account_days_rolled.mrr,
+        account_days_rolled.total_users as reported_total_users,
+        account_days_rolled.users_known_count,
+        greatest(coalesce(account_days_rolled.total_users, 0), account_days_rolled.users_known_count) as total_users,
+        account_days_rolled.active_users_count,
+        case
+            when account_days_rolled.is_as_of_date then coalesce(as_of_active_users.active_users_in_window, 0)
+            else account_days_rolled.active_users_by_dates
+        end as active_users_30d,
+        case
+            when account_days_rolled.is_as_of_date then coalesce(as_of_features.features_in_window, 0)
+            else account_days_rolled.features_by_dates
+        end as features_30d,
+        case
+            when account_days_rolled.is_as_of_date then coalesce(as_of_tickets.tickets_in_window, 0)
+            else account_days_rolled.tickets_by_dates
+        end as support_tickets_30d,
+        account_days_rolled.last_activity_at,
+        cast(account_days_rolled.last_activity_at as date) as last_activity_date,
+        {{ whole_days_between('account_days_rolled.last_activity_at', 'account_days_rolled.measured_at') }}
+            as days_since_last_activity
     from account_days_rolled
+    left join as_of_active_users
+        on account_days_rolled.account_id = as_of_active_users.account_id
+        and account_days_rolled.is_as_of_date
+    left join as_of_features
+        on account_days_rolled.account_id = as_of_features.account_id
+        and account_days_rolled.is_as_of_date
+    left join as_of_tickets
+        on account_days_rolled.account_id = as_of_tickets.account_id
+        and account_days_rolled.is_as_of_date
 
 )
 

@@ -1,7 +1,8 @@
--- One row per (staff user, feature, UTC day) the feature was used, up to as_of. A feature is
--- a `properties.feature_name` of a `feature_used` product event, or a behavior `tool_id`
--- (any behavior event naming a tool); the two kinds are counted apart (feature_source), as
--- DESIGN §4 adds them up ("distinct feature names plus distinct tool ids").
+-- One row per (staff user, feature, UTC day) the feature was used, up to as_of, with the first
+-- and last use of the day (so a window that starts or ends inside the day counts exactly). A
+-- feature is a `properties.feature_name` of a `feature_used` product event, or a behavior
+-- `tool_id` (any behavior event naming a tool); the two kinds are counted apart
+-- (feature_source) and added up where a score counts features.
 with
 
 product_tracks as (
@@ -28,7 +29,7 @@ feature_uses as (
         user_id,
         'product_feature' as feature_source,
         feature_name,
-        cast(occurred_at as date) as usage_date
+        occurred_at
     from product_tracks
     where event_name = 'feature_used'
       and feature_name is not null
@@ -41,7 +42,7 @@ feature_uses as (
         customer_id as user_id,
         'behavior_tool' as feature_source,
         tool_id as feature_name,
-        cast(occurred_at as date) as usage_date
+        occurred_at
     from behavior_events
     where tool_id is not null
       and customer_id is not null
@@ -55,10 +56,12 @@ feature_days as (
         user_id,
         feature_source,
         feature_name,
-        usage_date,
+        cast(occurred_at as date) as usage_date,
+        min(occurred_at) as first_used_at,
+        max(occurred_at) as last_used_at,
         count(*) as uses_count
     from feature_uses
-    group by user_id, feature_source, feature_name, usage_date
+    group by user_id, feature_source, feature_name, cast(occurred_at as date)
 
 ),
 
@@ -70,6 +73,8 @@ final as (
         feature_days.feature_source,
         feature_days.feature_name,
         feature_days.usage_date,
+        feature_days.first_used_at,
+        feature_days.last_used_at,
         feature_days.uses_count
     from feature_days
     left join users

@@ -1,7 +1,9 @@
--- One row per staff user seen up to as_of (product track with a user_id, behavior customer_id,
--- identify_user), with the one account the product marts attribute the user to: the account
--- of the latest identify_user at or before as_of, else the account on the user's latest
--- product event. Nothing after as_of counts.
+-- One row per staff user seen up to as_of (a product track call, a behavior event, a
+-- client-success event or task update, an identify_user call), with the one account the
+-- product marts attribute the user to: the account of their latest identify_user at or before
+-- as_of, else the organization of their latest client-success event or task update, else the
+-- account of their latest product event (docs/metrics.md, "Which account a user belongs to").
+-- Nothing after as_of counts.
 with
 
 product_tracks as (
@@ -16,6 +18,18 @@ behavior_events as (
 
 ),
 
+client_success_events as (
+
+    select * from {{ ref('stg_client_success__events') }}
+
+),
+
+task_updates as (
+
+    select * from {{ ref('stg_client_success__task_updates') }}
+
+),
+
 user_identifies as (
 
     select * from {{ ref('stg_product__users') }}
@@ -26,7 +40,6 @@ activity as (
 
     select
         user_id,
-        account_id,
         occurred_at
     from product_tracks
     where user_id is not null
@@ -36,10 +49,18 @@ activity as (
 
     select
         customer_id as user_id,
-        cast(null as {{ dbt.type_string() }}) as account_id,
         occurred_at
     from behavior_events
     where customer_id is not null
+      and occurred_at <= {{ as_of() }}
+
+    union all
+
+    select
+        client_id as user_id,
+        occurred_at
+    from client_success_events
+    where client_id is not null
       and occurred_at <= {{ as_of() }}
 
 ),
@@ -82,26 +103,64 @@ identified_users as (
 
 ),
 
+organization_sightings as (
+
+    select
+        client_id as user_id,
+        organization_id as account_id,
+        occurred_at as seen_at
+    from client_success_events
+    where client_id is not null
+      and organization_id is not null
+      and occurred_at <= {{ as_of() }}
+
+    union all
+
+    select
+        client_id as user_id,
+        organization_id as account_id,
+        updated_at as seen_at
+    from task_updates
+    where client_id is not null
+      and organization_id is not null
+      and updated_at <= {{ as_of() }}
+
+),
+
+organizations_ranked as (
+
+    -- ties at the same moment go to the smallest id, so every build picks the same one
+    select
+        user_id,
+        account_id,
+        row_number() over (partition by user_id order by seen_at desc, account_id) as recency_rank
+    from organization_sightings
+
+),
+
+latest_organizations as (
+
+    select user_id, account_id from organizations_ranked
+    where recency_rank = 1
+
+),
+
 event_accounts_ranked as (
 
     select
         user_id,
         account_id,
-        row_number() over (
-            partition by user_id
-            order by occurred_at desc, account_id
-        ) as recency_rank
-    from activity
-    where account_id is not null
+        row_number() over (partition by user_id order by occurred_at desc, account_id) as recency_rank
+    from product_tracks
+    where user_id is not null
+      and account_id is not null
+      and occurred_at <= {{ as_of() }}
 
 ),
 
 latest_event_accounts as (
 
-    select
-        user_id,
-        account_id
-    from event_accounts_ranked
+    select user_id, account_id from event_accounts_ranked
     where recency_rank = 1
 
 ),
@@ -129,7 +188,16 @@ final as (
 
     select
         all_users.user_id,
-        coalesce(identified_users.identified_account_id, latest_event_accounts.account_id) as account_id,
+        coalesce(
+            identified_users.identified_account_id,
+            latest_organizations.account_id,
+            latest_event_accounts.account_id
+        ) as account_id,
+        case
+            when identified_users.identified_account_id is not null then 'identify'
+            when latest_organizations.account_id is not null then 'client_success'
+            when latest_event_accounts.account_id is not null then 'product_event'
+        end as account_source,
         identified_users.signup_date,
         identified_users.first_identified_at,
         user_activity.first_activity_at,
@@ -144,6 +212,8 @@ final as (
         on all_users.user_id = identified_users.user_id
     left join user_activity
         on all_users.user_id = user_activity.user_id
+    left join latest_organizations
+        on all_users.user_id = latest_organizations.user_id
     left join latest_event_accounts
         on all_users.user_id = latest_event_accounts.user_id
 

@@ -56,7 +56,7 @@ final as (
         all_time_performance.completion_rate,
         all_time_performance.escalation_rate,
         all_time_performance.conversion_rate,
-        all_time_performance.total_revenue,
+        cast(all_time_performance.total_revenue as decimal(18, 2)) as total_revenue,
         case
             when fleet_summary.fleet_total_revenue > 0
                 then all_time_performance.total_revenue / fleet_summary.fleet_total_revenue
@@ -67,7 +67,7 @@ final as (
         all_time_performance.improvement_areas,
         fleet_summary.fleet_agents_count,
         fleet_summary.fleet_avg_satisfaction,
-        fleet_summary.fleet_total_revenue,
+        cast(fleet_summary.fleet_total_revenue as decimal(18, 2)) as fleet_total_revenue,
         fleet_summary.fleet_avg_conversion_rate,
         fleet_summary.fleet_avg_performance_score
     from all_time_performance

@@ -1,8 +1,8 @@
 {%- set window_days = var('customer_regular_window_days') -%}
 {%- set windows = var('customer_regular_windows') -%}
--- One row per end customer of the agents, as of as_of (seed 004 customer insight): interactions,
--- value, segment (first match of DESIGN §4's rules), churn risk and upsell potential (formulas
--- in _agents__models.yml).
+-- One row per end customer of the agents, as of as_of: interactions, lifetime value in the
+-- reporting currency (with the per-currency totals beside it), segment (the first rule that
+-- matches), churn risk and upsell potential. Rules and examples: docs/metrics.md, "Customers".
 with
 
 conversations as (
@@ -50,6 +50,30 @@ preferred_platforms as (
 
 ),
 
+currency_totals as (
+
+    -- purchase and other conversion values per currency, as recorded (not converted)
+    select
+        customer_id,
+        coalesce(upper(conversion_currency), 'UNKNOWN') as currency,
+        sum(conversion_value) as conversion_value
+    from customer_conversations
+    where has_conversion
+      and coalesce(conversion_value, 0) <> 0
+    group by customer_id, coalesce(upper(conversion_currency), 'UNKNOWN')
+
+),
+
+customer_currency_totals as (
+
+    select
+        customer_id,
+        {{ json_object_agg('currency', 'conversion_value') }} as lifetime_value_by_currency
+    from currency_totals
+    group by customer_id
+
+),
+
 latest_conversations as (
 
     select
@@ -80,10 +104,12 @@ customer_totals as (
         count(case
             when started_at > {{ dbt.dateadd('day', -windows * window_days, as_of()) }} then 1
         end) as recent_interactions,
-        coalesce(sum(conversion_value), 0) as lifetime_value,
+        coalesce(sum(conversion_value_reporting), 0) as lifetime_value,
+        count(case when has_conversion and conversion_value_reporting is null then 1 end)
+            as unconverted_conversions_count,
         count(case when has_conversion then 1 end) as conversions_count,
         count(case when conversion_type = 'purchase' then 1 end) as purchases_count,
-        coalesce(sum(case when conversion_type = 'purchase' then conversion_value end), 0) as purchase_revenue,
+        coalesce(sum(case when conversion_type = 'purchase' then conversion_value_reporting end), 0) as purchase_revenue,
         count(case when conversion_type = 'appointment' then 1 end) as appointments_booked,
         avg(cast(customer_satisfaction_score as decimal(9, 4))) as customer_satisfaction_avg,
         cast(count(case when sentiment_overall = 'positive' then 1 end) as double) / count(*) as positive_sentiment_rate,
@@ -102,6 +128,7 @@ customer_profiles as (
         latest_conversations.agent_id as latest_agent_id,
         latest_conversations.journey_stage,
         preferred_platforms.platform as preferred_platform,
+        customer_currency_totals.lifetime_value_by_currency,
         {{ dbt.datediff('customer_totals.first_contact_at', as_of(), 'second') }} / 86400.0 as days_since_first_contact_exact,
         {{ dbt.datediff('customer_totals.last_contact_at', as_of(), 'second') }} / 86400.0 as days_since_last_contact_exact
     from customer_totals
@@ -110,6 +137,8 @@ customer_profiles as (
     left join preferred_platforms
         on customer_totals.customer_id = preferred_platforms.customer_id
         and preferred_platforms.preference_rank = 1
+    left join customer_currency_totals
+        on customer_totals.customer_id = customer_currency_totals.customer_id
 
 ),
 
@@ -168,10 +197,15 @@ final as (
             total_interactions / greatest(1.0, days_since_first_contact_exact / 7),
             3
         ) as interactions_per_week,
-        lifetime_value,
+        cast(lifetime_value as decimal(18, 2)) as lifetime_value,
+        '{{ var("reporting_currency") | upper }}' as reporting_currency,
+        coalesce(lifetime_value_by_currency, '{}') as lifetime_value_by_currency,
+        unconverted_conversions_count,
         conversions_count,
         purchases_count,
-        case when purchases_count > 0 then round(purchase_revenue / purchases_count, 2) end as average_order_value,
+        case
+            when purchases_count > 0 then cast(round(purchase_revenue / purchases_count, 2) as decimal(18, 2))
+        end as average_order_value,
         appointments_booked,
         round(customer_satisfaction_avg, 3) as customer_satisfaction_avg,
         positive_sentiment_rate,

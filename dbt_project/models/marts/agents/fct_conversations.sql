@@ -20,6 +20,20 @@ agents as (
 
 ),
 
+currency_rates as (
+
+    select * from {{ ref('currency_rates') }}
+
+),
+
+reporting_rate as (
+
+    select cast(usd_per_unit as decimal(18, 6)) as usd_per_unit
+    from currency_rates
+    where upper(currency) = upper('{{ var("reporting_currency") }}')
+
+),
+
 conversations_as_of as (
 
     select * from conversations
@@ -54,7 +68,7 @@ final as (
         message_summaries.response_time_avg_ms,
         message_summaries.response_time_max_ms,
         message_summaries.first_response_time_ms,
-        conversations_as_of.reported_message_count,
+        cast(conversations_as_of.reported_message_count as {{ dbt.type_bigint() }}) as reported_message_count,
         conversations_as_of.reported_response_time_avg_ms,
 
         conversations_as_of.customer_satisfaction_score,
@@ -66,6 +80,21 @@ final as (
                 then cast(coalesce(conversations_as_of.conversion_value, 0) as decimal(18, 2))
         end as conversion_value,
         conversations_as_of.conversion_currency,
+        -- the value in the reporting currency (docs/metrics.md, "Money"); null when the
+        -- conversation's currency has no reference rate
+        case
+            when conversations_as_of.conversion_type is not null
+                and coalesce(conversations_as_of.conversion_value, 0) = 0
+                then cast(0 as decimal(18, 2))
+            when conversations_as_of.conversion_type is not null
+                then cast(
+                    conversations_as_of.conversion_value
+                    * cast(currency_rates.usd_per_unit as decimal(18, 6))
+                    / (select usd_per_unit from reporting_rate)
+                    as decimal(18, 2)
+                )
+        end as conversion_value_reporting,
+        '{{ var("reporting_currency") | upper }}' as reporting_currency,
 
         conversations_as_of.sentiment_overall,
         conversations_as_of.sentiment_confidence,
@@ -88,13 +117,15 @@ final as (
         conversations_as_of.tags,
         conversations_as_of.journey_stage,
         conversations_as_of.journey_touchpoint_sequence,
-        conversations_as_of.journey_previous_interactions,
+        cast(conversations_as_of.journey_previous_interactions as {{ dbt.type_bigint() }}) as journey_previous_interactions,
         conversations_as_of.journey_days_since_first_contact
     from conversations_as_of
     left join message_summaries
         on conversations_as_of.conversation_id = message_summaries.conversation_id
     left join agents
         on conversations_as_of.agent_id = agents.agent_id
+    left join currency_rates
+        on upper(conversations_as_of.conversion_currency) = upper(currency_rates.currency)
 
 )
 

@@ -15,7 +15,7 @@ conversations_by_period as (
         customer_id,
         agent_id,
         has_conversion,
-        conversion_value,
+        conversion_value_reporting,
         customer_satisfaction_score,
         'month' as period_type,
         {{ year_month('started_at') }} as period
@@ -28,7 +28,7 @@ conversations_by_period as (
         customer_id,
         agent_id,
         has_conversion,
-        conversion_value,
+        conversion_value_reporting,
         customer_satisfaction_score,
         'all_time' as period_type,
         'all_time' as period
@@ -47,7 +47,7 @@ platform_periods as (
         count(distinct agent_id) as agents_count,
         count(case when has_conversion then 1 end) as conversions_count,
         cast(count(case when has_conversion then 1 end) as double) / count(*) as conversion_rate,
-        coalesce(sum(conversion_value), 0) as revenue,
+        coalesce(sum(conversion_value_reporting), 0) as revenue,
         avg(cast(customer_satisfaction_score as decimal(9, 4))) as customer_satisfaction_avg
     from conversations_by_period
     group by coalesce(platform, 'unknown'), period_type, period
@@ -65,7 +65,7 @@ final as (
         agents_count,
         conversions_count,
         conversion_rate,
-        revenue,
+        cast(revenue as decimal(18, 2)) as revenue,
         round(customer_satisfaction_avg, 3) as customer_satisfaction_avg,
         cast(conversations_count as double)
             / sum(conversations_count) over (partition by period) as conversation_share,

@@ -25,9 +25,9 @@ conversation_totals as (
         count(case
             when started_at > {{ dbt.dateadd('day', -var('agent_active_window_days'), as_of()) }} then 1
         end) as recent_conversations,
-        coalesce(sum(conversion_value), 0) as total_revenue,
+        coalesce(sum(conversion_value_reporting), 0) as total_revenue,
         coalesce(sum(case
-            when started_at > {{ dbt.dateadd('day', -var('agent_active_window_days'), as_of()) }} then conversion_value
+            when started_at > {{ dbt.dateadd('day', -var('agent_active_window_days'), as_of()) }} then conversion_value_reporting
         end), 0) as recent_revenue,
         avg(response_time_avg_ms) as avg_response_time_ms,
         avg(cast(customer_satisfaction_score as decimal(9, 4))) as customer_satisfaction_avg,
@@ -63,8 +63,8 @@ final as (
         conversation_totals.total_customers,
         conversation_totals.total_conversations,
         conversation_totals.recent_conversations,
-        conversation_totals.total_revenue,
-        conversation_totals.recent_revenue,
+        cast(conversation_totals.total_revenue as decimal(18, 2)) as total_revenue,
+        cast(conversation_totals.recent_revenue as decimal(18, 2)) as recent_revenue,
         round(conversation_totals.avg_response_time_ms, 2) as avg_response_time_ms,
         round(conversation_totals.customer_satisfaction_avg, 3) as customer_satisfaction_avg,
         conversation_totals.completion_rate,

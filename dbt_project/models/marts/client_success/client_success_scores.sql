@@ -1,9 +1,13 @@
 {%- set high_value_types = "'" ~ var('cs_high_value_event_types') | join("', '") ~ "'" -%}
 {%- set progress_types = "'" ~ var('cs_progress_event_types') | join("', '") ~ "'" -%}
--- Client success score per (client, ISO week), as of the week's end (DESIGN §4, seed 003).
+-- Client success score per (client, ISO week): every complete week measured at its end, and
+-- the current week (is_complete_week = false) measured at as_of on the same footing — its
+-- volume targets scaled by days_elapsed / 7, its momentum and score change against the same
+-- elapsed span of the previous week. Rules and a worked example: docs/metrics.md,
+-- "Client success".
 with
 
-client_weeks as (
+evaluations as (
 
     select * from {{ ref('int_client_weeks_spined') }}
 
@@ -27,30 +31,115 @@ events_as_of as (
         client_id,
         event_type,
         feedback_score,
-        cast({{ dbt.date_trunc('week', 'occurred_at') }} as date) as week_start,
-        cast(occurred_at as date) as activity_date
+        occurred_at,
+        {{ iso_week_start('occurred_at') }} as week_start,
+        cast(occurred_at as date) as activity_date,
+        event_type in ({{ high_value_types }}) as is_high_value,
+        event_type in ({{ progress_types }}) as is_progress,
+        event_type = 'feedback_given' and feedback_score is not null as is_feedback
     from engagement_events
     where client_id is not null
       and occurred_at <= {{ as_of() }}
 
 ),
 
-weekly_activity as (
+-- what happened before each week began: progress and feedback are counted up to the moment
+weeks_before as (
 
     select
         client_id,
         week_start,
-        count(distinct activity_date) as active_days,
-        count(*) as events_count,
-        count(case when event_type in ({{ high_value_types }}) then 1 end) as high_value_actions_count,
-        count(case when event_type = 'content_generated' then 1 end) as content_generated_count,
-        count(case when event_type = 'visual_created' then 1 end) as visual_created_count,
-        count(case when event_type in ({{ progress_types }}) then 1 end) as progress_events_count,
-        count(case when event_type = 'feedback_given' and feedback_score is not null then 1 end) as feedback_count,
-        -- a decimal: an exact sum, whatever the order of the rows
-        sum(case when event_type = 'feedback_given' then cast(feedback_score as decimal(9, 4)) end) as feedback_score_sum
+        count(case when is_progress then 1 end) as progress_events_count,
+        count(case when is_feedback then 1 end) as feedback_count,
+        -- an exact decimal: the same sum whatever order the rows come in
+        sum(case when is_feedback then cast(feedback_score as decimal(9, 4)) end) as feedback_score_sum
     from events_as_of
     group by client_id, week_start
+
+),
+
+week_totals as (
+
+    -- every week of the client's spine, with or without events
+    select
+        evaluations.client_id,
+        evaluations.week_start,
+        coalesce(weeks_before.progress_events_count, 0) as progress_events_count,
+        coalesce(weeks_before.feedback_count, 0) as feedback_count,
+        coalesce(weeks_before.feedback_score_sum, 0) as feedback_score_sum
+    from evaluations
+    left join weeks_before
+        on evaluations.client_id = weeks_before.client_id
+        and evaluations.week_start = weeks_before.week_start
+    where evaluations.evaluation = 'week'
+
+),
+
+running_before as (
+
+    select
+        client_id,
+        week_start,
+        coalesce(sum(progress_events_count) over earlier_weeks, 0) as progress_events_before,
+        coalesce(sum(feedback_count) over earlier_weeks, 0) as feedback_count_before,
+        coalesce(sum(feedback_score_sum) over earlier_weeks, 0) as feedback_score_sum_before
+    from week_totals
+    window earlier_weeks as (
+        partition by client_id
+        order by week_start
+        rows between unbounded preceding and 1 preceding
+    )
+
+),
+
+-- the events inside each measured span, and inside the same span of the week before
+span_events as (
+
+    select
+        evaluations.client_id,
+        evaluations.week_start,
+        evaluations.evaluation,
+        events_as_of.activity_date,
+        events_as_of.event_type,
+        events_as_of.is_high_value,
+        events_as_of.is_progress,
+        events_as_of.is_feedback,
+        events_as_of.feedback_score,
+        events_as_of.week_start = evaluations.week_start as is_this_week
+    from evaluations
+    inner join events_as_of
+        on evaluations.client_id = events_as_of.client_id
+        and events_as_of.week_start in (evaluations.week_start, {{ add_days('evaluations.week_start', -7) }})
+    where {{ seconds_between(
+              'cast(events_as_of.week_start as ' ~ dbt.type_timestamp() ~ ')', 'events_as_of.occurred_at'
+          ) }} < evaluations.days_elapsed * 86400
+       or (
+          evaluations.is_end_inclusive
+          and {{ seconds_between(
+              'cast(events_as_of.week_start as ' ~ dbt.type_timestamp() ~ ')', 'events_as_of.occurred_at'
+          ) }} = evaluations.days_elapsed * 86400
+       )
+
+),
+
+span_activity as (
+
+    select
+        client_id,
+        week_start,
+        evaluation,
+        count(distinct case when is_this_week then activity_date end) as active_days,
+        count(case when is_this_week then 1 end) as events_count,
+        count(case when is_this_week and is_high_value then 1 end) as high_value_actions_count,
+        count(case when is_this_week and event_type = 'content_generated' then 1 end) as content_generated_count,
+        count(case when is_this_week and event_type = 'visual_created' then 1 end) as visual_created_count,
+        count(case when not is_this_week then 1 end) as previous_span_events_count,
+        count(case when is_this_week and is_progress then 1 end) as progress_events_in_span,
+        count(case when is_this_week and is_feedback then 1 end) as feedback_count_in_span,
+        sum(case when is_this_week and is_feedback then cast(feedback_score as decimal(9, 4)) end)
+            as feedback_score_sum_in_span
+    from span_events
+    group by client_id, week_start, evaluation
 
 ),
 
@@ -70,97 +159,82 @@ task_states as (
 
 ),
 
-weekly_task_states as (
+span_task_states as (
 
-    -- a task's state at a week's end: its latest change before the next Monday 00:00
+    -- a task's state at the measuring moment: its latest change at or before it
     select
-        client_weeks.client_id,
-        client_weeks.week_start,
+        evaluations.client_id,
+        evaluations.week_start,
+        evaluations.evaluation,
         count(case when task_states.task_type = 'onboarding' then 1 end) as onboarding_tasks_count,
         count(case when task_states.task_type = 'onboarding' and task_states.status = 'done' then 1 end)
             as onboarding_tasks_done_count,
         count(case when task_states.task_type = 'launch_kit' and task_states.status = 'done' then 1 end)
             as launch_kit_tasks_done_count
-    from client_weeks
+    from evaluations
     inner join task_states
-        on client_weeks.client_id = task_states.client_id
-        and task_states.valid_from < {{ dbt.dateadd('day', 7, 'client_weeks.week_start') }}
-        and (
-            task_states.valid_until is null
-            or task_states.valid_until >= {{ dbt.dateadd('day', 7, 'client_weeks.week_start') }}
-        )
-    group by client_weeks.client_id, client_weeks.week_start
+        on evaluations.client_id = task_states.client_id
+        and task_states.valid_from <= evaluations.measured_at
+        and (task_states.valid_until is null or task_states.valid_until > evaluations.measured_at)
+    group by evaluations.client_id, evaluations.week_start, evaluations.evaluation
 
 ),
 
-weekly_tasks_done as (
+span_tasks_done as (
 
-    -- tasks moved to done during the week
+    -- tasks moved to done inside the span
     select
-        client_id,
-        cast({{ dbt.date_trunc('week', 'valid_from') }} as date) as week_start,
-        count(distinct task_id) as tasks_done_count
-    from task_states
-    where status = 'done'
-      and coalesce(previous_status, '') <> 'done'
-    group by client_id, cast({{ dbt.date_trunc('week', 'valid_from') }} as date)
+        evaluations.client_id,
+        evaluations.week_start,
+        evaluations.evaluation,
+        count(distinct task_states.task_id) as tasks_done_count
+    from evaluations
+    inner join task_states
+        on evaluations.client_id = task_states.client_id
+        and task_states.valid_from >= cast(evaluations.week_start as {{ dbt.type_timestamp() }})
+        and task_states.valid_from <= evaluations.measured_at
+    where task_states.status = 'done'
+      and coalesce(task_states.previous_status, '') <> 'done'
+    group by evaluations.client_id, evaluations.week_start, evaluations.evaluation
 
 ),
 
-weeks_with_inputs as (
+inputs as (
 
     select
-        client_weeks.client_id,
-        client_weeks.organization_id,
-        client_weeks.week_start,
-        client_weeks.week_end_date,
-        client_weeks.scored_at,
-        client_weeks.is_current_week,
-        coalesce(weekly_activity.active_days, 0) as active_days,
-        coalesce(weekly_activity.events_count, 0) as events_count,
-        coalesce(weekly_activity.high_value_actions_count, 0) as high_value_actions_count,
-        coalesce(weekly_activity.content_generated_count, 0) as content_generated_count,
-        coalesce(weekly_activity.visual_created_count, 0) as visual_created_count,
-        coalesce(weekly_activity.progress_events_count, 0) as progress_events_count,
-        coalesce(weekly_activity.feedback_count, 0) as feedback_count,
-        coalesce(weekly_activity.feedback_score_sum, 0) as feedback_score_sum,
-        coalesce(weekly_task_states.onboarding_tasks_count, 0) as onboarding_tasks_count,
-        coalesce(weekly_task_states.onboarding_tasks_done_count, 0) as onboarding_tasks_done_count,
-        coalesce(weekly_task_states.launch_kit_tasks_done_count, 0) > 0 as is_launch_kit_viewed,
-        coalesce(weekly_tasks_done.tasks_done_count, 0) as tasks_done_count
-    from client_weeks
-    left join weekly_activity
-        on client_weeks.client_id = weekly_activity.client_id
-        and client_weeks.week_start = weekly_activity.week_start
-    left join weekly_task_states
-        on client_weeks.client_id = weekly_task_states.client_id
-        and client_weeks.week_start = weekly_task_states.week_start
-    left join weekly_tasks_done
-        on client_weeks.client_id = weekly_tasks_done.client_id
-        and client_weeks.week_start = weekly_tasks_done.week_start
-
-),
-
-weeks_with_history as (
-
-    -- the spine is contiguous per client, so the previous row is the previous week; the week
-    -- before the first active week had no event
-    select
-        *,
-        coalesce(
-            lag(events_count) over (partition by client_id order by week_start),
-            0
-        ) as previous_week_events_count,
-        sum(progress_events_count) over (
-            partition by client_id order by week_start rows between unbounded preceding and current row
-        ) as progress_events_to_date,
-        sum(feedback_count) over (
-            partition by client_id order by week_start rows between unbounded preceding and current row
-        ) as feedback_count_to_date,
-        sum(feedback_score_sum) over (
-            partition by client_id order by week_start rows between unbounded preceding and current row
-        ) as feedback_score_sum_to_date
-    from weeks_with_inputs
+        evaluations.*,
+        coalesce(span_activity.active_days, 0) as active_days,
+        coalesce(span_activity.events_count, 0) as events_count,
+        coalesce(span_activity.high_value_actions_count, 0) as high_value_actions_count,
+        coalesce(span_activity.content_generated_count, 0) as content_generated_count,
+        coalesce(span_activity.visual_created_count, 0) as visual_created_count,
+        coalesce(span_activity.previous_span_events_count, 0) as previous_span_events_count,
+        coalesce(running_before.progress_events_before, 0)
+            + coalesce(span_activity.progress_events_in_span, 0) as progress_events_to_date,
+        coalesce(running_before.feedback_count_before, 0)
+            + coalesce(span_activity.feedback_count_in_span, 0) as feedback_count_to_date,
+        coalesce(running_before.feedback_score_sum_before, 0)
+            + coalesce(span_activity.feedback_score_sum_in_span, 0) as feedback_score_sum_to_date,
+        coalesce(span_task_states.onboarding_tasks_count, 0) as onboarding_tasks_count,
+        coalesce(span_task_states.onboarding_tasks_done_count, 0) as onboarding_tasks_done_count,
+        coalesce(span_task_states.launch_kit_tasks_done_count, 0) > 0 as is_launch_kit_viewed,
+        coalesce(span_tasks_done.tasks_done_count, 0) as tasks_done_count
+    from evaluations
+    left join span_activity
+        on evaluations.client_id = span_activity.client_id
+        and evaluations.week_start = span_activity.week_start
+        and evaluations.evaluation = span_activity.evaluation
+    left join running_before
+        on evaluations.client_id = running_before.client_id
+        and evaluations.week_start = running_before.week_start
+    left join span_task_states
+        on evaluations.client_id = span_task_states.client_id
+        and evaluations.week_start = span_task_states.week_start
+        and evaluations.evaluation = span_task_states.evaluation
+    left join span_tasks_done
+        on evaluations.client_id = span_tasks_done.client_id
+        and evaluations.week_start = span_tasks_done.week_start
+        and evaluations.evaluation = span_tasks_done.evaluation
 
 ),
 
@@ -169,15 +243,16 @@ component_scores as (
     select
         *,
         case
-            when feedback_count_to_date > 0
-                then cast(feedback_score_sum_to_date as double) / feedback_count_to_date
+            when feedback_count_to_date > 0 then cast(feedback_score_sum_to_date as double) / feedback_count_to_date
         end as feedback_score_avg,
         100 * (
-            {{ var('cs_engagement_active_days_weight') }} * cast(active_days as double) / 7
+            {{ var('cs_engagement_active_days_weight') }}
+                * least(1.0, active_days / {{ scaled_target(7, 'days_elapsed') }})
             + {{ var('cs_engagement_events_weight') }}
-                * least(1.0, cast(events_count as double) / {{ var('cs_engagement_events_target') }})
+                * least(1.0, events_count / {{ scaled_target(var('cs_engagement_events_target'), 'days_elapsed') }})
             + {{ var('cs_engagement_high_value_weight') }}
-                * least(1.0, cast(high_value_actions_count as double) / {{ var('cs_engagement_high_value_target') }})
+                * least(1.0, high_value_actions_count
+                    / {{ scaled_target(var('cs_engagement_high_value_target'), 'days_elapsed') }})
         ) as engagement_raw,
         100 * (
             {{ var('cs_activation_onboarding_weight') }} * case
@@ -194,10 +269,10 @@ component_scores as (
             else {{ var('cs_satisfaction_default_score') }}
         end as satisfaction_raw,
         50 + 50 * greatest(-1.0, least(1.0,
-            cast(events_count - previous_week_events_count as double)
-            / greatest(previous_week_events_count, 1)
+            cast(events_count - previous_span_events_count as double)
+            / greatest(previous_span_events_count, 1)
         )) as momentum_raw
-    from weeks_with_history
+    from inputs
 
 ),
 
@@ -217,16 +292,25 @@ overall_scores as (
 
 ),
 
-scores_with_change as (
+weeks_compared as (
 
+    -- a complete week against the complete week before it; the current week against the
+    -- previous week measured over the same span
     select
-        *,
-        lag(overall_score) over (partition by client_id order by week_start) as previous_overall_score,
-        round(
-            overall_score - lag(overall_score) over (partition by client_id order by week_start),
-            2
-        ) as score_change
-    from overall_scores
+        weeks.*,
+        coalesce(previous_span.overall_score, previous_week.overall_score) as previous_overall_score
+    from overall_scores as weeks
+    left join overall_scores as previous_week
+        on weeks.client_id = previous_week.client_id
+        and previous_week.evaluation = 'week'
+        and previous_week.week_start = {{ add_days('weeks.week_start', -7) }}
+        and weeks.is_complete_week
+    left join overall_scores as previous_span
+        on weeks.client_id = previous_span.client_id
+        and previous_span.evaluation = 'previous_span'
+        and previous_span.week_start = {{ add_days('weeks.week_start', -7) }}
+        and not weeks.is_complete_week
+    where weeks.evaluation = 'week'
 
 ),
 
@@ -237,20 +321,22 @@ final as (
         organization_id,
         week_start,
         week_end_date,
-        scored_at,
+        is_complete_week,
         is_current_week,
-        active_days,
-        events_count,
-        previous_week_events_count,
-        high_value_actions_count,
-        content_generated_count,
-        visual_created_count,
-        progress_events_to_date,
-        onboarding_tasks_count,
-        onboarding_tasks_done_count,
+        cast(round(days_elapsed, 4) as double) as days_elapsed,
+        measured_at,
+        cast(active_days as {{ dbt.type_bigint() }}) as active_days,
+        cast(events_count as {{ dbt.type_bigint() }}) as events_count,
+        cast(previous_span_events_count as {{ dbt.type_bigint() }}) as previous_week_events_count,
+        cast(high_value_actions_count as {{ dbt.type_bigint() }}) as high_value_actions_count,
+        cast(content_generated_count as {{ dbt.type_bigint() }}) as content_generated_count,
+        cast(visual_created_count as {{ dbt.type_bigint() }}) as visual_created_count,
+        cast(progress_events_to_date as {{ dbt.type_bigint() }}) as progress_events_to_date,
+        cast(onboarding_tasks_count as {{ dbt.type_bigint() }}) as onboarding_tasks_count,
+        cast(onboarding_tasks_done_count as {{ dbt.type_bigint() }}) as onboarding_tasks_done_count,
         is_launch_kit_viewed,
-        tasks_done_count,
-        feedback_count_to_date,
+        cast(tasks_done_count as {{ dbt.type_bigint() }}) as tasks_done_count,
+        cast(feedback_count_to_date as {{ dbt.type_bigint() }}) as feedback_count_to_date,
         round(feedback_score_avg, 2) as feedback_score_avg,
         round(engagement_raw, 2) as engagement_score,
         round(activation_raw, 2) as activation_score,
@@ -265,15 +351,18 @@ final as (
             else 'at_risk'
         end as score_band,
         previous_overall_score,
-        score_change,
-        -- first week: no previous score, no change, 'stable'
+        round(overall_score - previous_overall_score, 2) as score_change,
+        -- first week: no previous score, no change, 'stable'. A partial week's change must be
+        -- larger by sqrt(7 / days_elapsed): fewer days give noisier counts (docs/metrics.md)
         case
-            when score_change is null then 'stable'
-            when score_change >= {{ var('cs_trend_min_change') }} then 'rising'
-            when score_change <= -{{ var('cs_trend_min_change') }} then 'declining'
+            when previous_overall_score is null then 'stable'
+            when overall_score - previous_overall_score
+                >= {{ var('cs_trend_min_change') }} * sqrt(7.0 / days_elapsed) then 'rising'
+            when overall_score - previous_overall_score
+                <= -{{ var('cs_trend_min_change') }} * sqrt(7.0 / days_elapsed) then 'declining'
             else 'stable'
         end as trend
-    from scores_with_change
+    from weeks_compared
 
 )
 

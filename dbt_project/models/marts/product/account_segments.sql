@@ -58,10 +58,10 @@ final as (
         as_of_health.plan_tier,
         as_of_health.subscription_status,
         as_of_health.mrr,
-        coalesce(account_user_segments.power_users_count, 0) as power_users_count,
-        coalesce(account_user_segments.active_segment_users_count, 0) as active_segment_users_count,
-        coalesce(account_user_segments.casual_users_count, 0) as casual_users_count,
-        coalesce(account_user_segments.dormant_users_count, 0) as dormant_users_count
+        cast(coalesce(account_user_segments.power_users_count, 0) as {{ dbt.type_bigint() }}) as power_users_count,
+        cast(coalesce(account_user_segments.active_segment_users_count, 0) as {{ dbt.type_bigint() }}) as active_segment_users_count,
+        cast(coalesce(account_user_segments.casual_users_count, 0) as {{ dbt.type_bigint() }}) as casual_users_count,
+        cast(coalesce(account_user_segments.dormant_users_count, 0) as {{ dbt.type_bigint() }}) as dormant_users_count
     from as_of_health
     left join account_user_segments
         on as_of_health.account_id = account_user_segments.account_id

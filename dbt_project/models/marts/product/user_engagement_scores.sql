@@ -1,7 +1,7 @@
 -- One row per (staff user, ISO week) from the user's first active week through the as_of
--- week: seed 000's engagement score with DESIGN §4's inputs and weights. A week is scored as
--- of its end (Sunday), the current week as of as_of; a week without activity still has its
--- row (0 sessions), so an inactive user scores what the rule gives, often 0.
+-- week: every complete week, and the current week flagged is_complete_week = false and scored
+-- on the same footing (its volume targets scaled by days_elapsed / 7). A week without activity
+-- keeps its row (0 sessions). Rules and a worked example: docs/metrics.md, "Engagement".
 with
 
 user_weeks as (
@@ -24,7 +24,7 @@ product_sessions as (
         -- a session still running at as_of counts up to as_of only
         case
             when ended_at > {{ as_of() }}
-                then {{ dbt.datediff('started_at', as_of(), 'second') }}
+                then {{ seconds_between('started_at', as_of()) }}
             else duration_seconds
         end as duration_seconds
     from sessions
@@ -49,19 +49,9 @@ week_sessions as (
 user_week_inputs as (
 
     select
-        user_weeks.user_id,
-        user_weeks.account_id,
-        user_weeks.week_start,
-        user_weeks.week_end_date,
-        user_weeks.scored_through_date,
+        user_weeks.*,
         coalesce(week_sessions.sessions_count, 0) as sessions_count,
-        coalesce(week_sessions.active_minutes, 0) as active_minutes,
-        user_weeks.product_features_count,
-        user_weeks.behavior_tools_count,
-        user_weeks.features_count,
-        user_weeks.login_streak_days,
-        user_weeks.support_tickets_28d,
-        user_weeks.active_days_count
+        coalesce(week_sessions.active_minutes, 0) as active_minutes
     from user_weeks
     left join week_sessions
         on user_weeks.user_id = week_sessions.user_id
@@ -73,10 +63,12 @@ components as (
 
     select
         *,
-        least(100.0, 100.0 * sessions_count / {{ var('engagement_sessions_target') }}) as sessions_score,
+        least(100.0, 100.0 * sessions_count
+            / {{ scaled_target(var('engagement_sessions_target'), 'days_elapsed') }}) as sessions_score,
         least(100.0, 100.0 * features_count / {{ var('engagement_features_target') }}) as features_score,
-        least(100.0, 100.0 * active_minutes / {{ var('engagement_minutes_target') }}) as minutes_score,
-        least(100.0, 100.0 * login_streak_days / {{ var('engagement_streak_target_days') }}) as streak_score,
+        least(100.0, 100.0 * active_minutes
+            / {{ scaled_target(var('engagement_minutes_target'), 'days_elapsed') }}) as minutes_score,
+        least(100.0, 100.0 * login_streak_days / streak_target_days) as streak_score,
         least(100.0, 100.0 * support_tickets_28d / {{ var('engagement_tickets_target') }}) as support_tickets_score
     from user_week_inputs
 
@@ -111,15 +103,18 @@ final as (
         account_id,
         week_start,
         week_end_date,
-        scored_through_date,
-        sessions_count,
-        features_count,
-        product_features_count,
-        behavior_tools_count,
+        is_complete_week,
+        cast(round(days_elapsed, 4) as double) as days_elapsed,
+        measured_at,
+        cast(sessions_count as {{ dbt.type_bigint() }}) as sessions_count,
+        cast(features_count as {{ dbt.type_bigint() }}) as features_count,
+        cast(product_features_count as {{ dbt.type_bigint() }}) as product_features_count,
+        cast(behavior_tools_count as {{ dbt.type_bigint() }}) as behavior_tools_count,
         round(active_minutes, 2) as active_minutes,
-        login_streak_days,
-        support_tickets_28d,
-        active_days_count,
+        cast(login_streak_days as {{ dbt.type_bigint() }}) as login_streak_days,
+        cast(streak_target_days as {{ dbt.type_bigint() }}) as streak_target_days,
+        cast(support_tickets_28d as {{ dbt.type_bigint() }}) as support_tickets_28d,
+        cast(active_days_count as {{ dbt.type_bigint() }}) as active_days_count,
         round(sessions_score, 2) as sessions_score,
         round(features_score, 2) as features_score,
         round(minutes_score, 2) as minutes_score,

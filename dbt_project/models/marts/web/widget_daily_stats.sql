@@ -13,6 +13,7 @@
         replace_marker_column='total_sessions',
         full_refresh=false,
         on_schema_change='append_new_columns',
+        pre_hook="{{ widget_conversion_rate_migration() }}",
     )
 }}
 
@@ -46,15 +47,15 @@ daily_totals as (
         count(distinct actor_id) as unique_visitors,
         count(distinct case when is_new_visitor then actor_id end) as new_visitors,
         count(case when had_conversation then 1 end) as total_conversations,
-        sum(messages_sent) as total_messages_sent,
-        sum(messages_received) as total_messages_received,
+        cast(sum(messages_sent) as {{ dbt.type_bigint() }}) as total_messages_sent,
+        cast(sum(messages_received) as {{ dbt.type_bigint() }}) as total_messages_received,
         avg(duration_seconds) as avg_session_duration_seconds,
-        sum(widget_loads) as widget_loads,
-        sum(widget_opened_count) as widget_opens,
+        cast(sum(widget_loads) as {{ dbt.type_bigint() }}) as widget_loads,
+        cast(sum(widget_opened_count) as {{ dbt.type_bigint() }}) as widget_opens,
         sum(avg_response_time_ms * messages_received)
             / nullif(sum(case when avg_response_time_ms is not null then messages_received end), 0)
             as avg_response_time_ms,
-        sum(error_count) as error_count,
+        cast(sum(error_count) as {{ dbt.type_bigint() }}) as error_count,
         count(case when device_type = 'desktop' then 1 end) as desktop_sessions,
         count(case when device_type = 'mobile' then 1 end) as mobile_sessions,
         count(case when device_type = 'tablet' then 1 end) as tablet_sessions
@@ -153,7 +154,7 @@ daily_stats as (
         cast(round(daily_totals.avg_session_duration_seconds) as {{ dbt.type_int() }}) as avg_session_duration_seconds,
         daily_totals.widget_loads,
         daily_totals.widget_opens,
-        round(100.0 * daily_totals.total_conversations / daily_totals.total_sessions, 2) as conversion_rate,
+        round(cast(daily_totals.total_conversations as double) / daily_totals.total_sessions, 4) as conversion_rate,
         cast(round(daily_totals.avg_response_time_ms) as {{ dbt.type_int() }}) as avg_response_time_ms,
         daily_totals.error_count,
         coalesce(top_referrers.top_referrers, {{ empty_json_array() }}) as top_referrers,
