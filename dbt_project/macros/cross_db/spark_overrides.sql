@@ -41,7 +41,16 @@
 {% macro spark__safe_cast(field, type) -%}
     {%- set text = field.strip() if field is string else '' -%}
     {%- if (type | lower).startswith('array') and text.startswith("'[") and text.endswith("]'") -%}
-        cast(array({{ text[2:-2] | replace("\\'", "'") }}) as {{ type }})
+        {#- DuckDB's reading of a list literal: comma-separated elements, quotes around one optional -#}
+        {%- set elements = [] -%}
+        {%- for part in (text[2:-2] | replace("\\'", "'")).split(',') if part.strip() -%}
+            {%- set element = part.strip() -%}
+            {%- if element | length > 1 and element[0] in ['"', "'"] and element[-1] == element[0] -%}
+                {%- set element = element[1:-1] -%}
+            {%- endif -%}
+            {%- do elements.append("'" ~ (element | replace("\\", "\\\\") | replace("'", "\\'")) ~ "'") -%}
+        {%- endfor -%}
+        cast(array({{ elements | join(', ') }}) as {{ type }})
     {%- else -%}
         {{ dbt.spark__safe_cast(field, type) }}
     {%- endif -%}
