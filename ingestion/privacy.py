@@ -18,6 +18,7 @@ that whole closure.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -84,6 +85,11 @@ MODEL_SCHEMAS = ("staging", "intermediate", "marts")
 DELETED_ROW_KEYS: dict[str, tuple[str, str]] = {"behavior__events": ("id", "behavior_event")}
 
 
+def sha256_hex(value: str) -> str:
+    """The digest tombstones keep instead of an erased id (DuckDB's ``sha256()`` gives the same)."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
 def tombstone_filter(table: str, column_expr: Callable[[str], str]) -> str | None:
     """SQL predicate that is true for a row of ``table`` about an erased person (or a deleted row).
 
@@ -93,7 +99,7 @@ def tombstone_filter(table: str, column_expr: Callable[[str], str]) -> str | Non
     if not columns:
         return None
     tests = [
-        f"{column_expr(col)} in (select erased_id from {TOMBSTONE_TABLE} where id_kind = '{kind}')"
+        f"sha256({column_expr(col)}) in (select erased_id_sha256 from {TOMBSTONE_TABLE} where id_kind = '{kind}')"
         for col, kind in columns
     ]
     return "(" + " or ".join(tests) + ")"
@@ -238,8 +244,12 @@ def forget(
                 con.execute(f"delete from {qualified} where {sql}", params)
         if not dry_run:
             erased_at = datetime.now(UTC).replace(tzinfo=None)
-            rows = [(i, "id", subject_id, reason, erased_at) for i in sorted(subject.ids)]
-            rows += [(s, "session", subject_id, reason, erased_at) for s in sorted(subject.sessions)]
+            # only digests: the tombstone recognises the ids without holding them
+            subject_digest = sha256_hex(subject_id)
+            rows = [(sha256_hex(i), "id", subject_digest, reason, erased_at) for i in sorted(subject.ids)]
+            rows += [
+                (sha256_hex(s), "session", subject_digest, reason, erased_at) for s in sorted(subject.sessions)
+            ]
             con.executemany(f"insert into {TOMBSTONE_TABLE} values (?, ?, ?, ?, ?)", rows)
         found = {k: v for k, v in deleted.items() if v}
         if not found:

@@ -354,15 +354,35 @@ BOOKKEEPING_DDL = (
   quarantined_at timestamp not null
 )""",
     # ids erased on request (ewh forget) and soft-deleted rows: landing drops their rows from any
-    # file landed later
+    # file landed later. Only the SHA-256 digests of the ids are kept, so the erased values are
+    # nowhere in the file, yet a row naming one is still recognised.
     f"""create table if not exists {TOMBSTONE_TABLE} (
-  erased_id varchar not null,
+  erased_id_sha256 varchar not null,
   id_kind varchar not null,
-  subject_id varchar not null,
+  subject_id_sha256 varchar not null,
   reason varchar,
   erased_at timestamp not null
 )""",
 )
+
+
+def _hash_plain_tombstones(con: duckdb.DuckDBPyConnection) -> None:
+    """Tombstones of older versions held the erased ids themselves: keep only their digests."""
+    plain = con.execute(
+        "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
+        "and column_name = 'erased_id'",
+        [RAW_SCHEMA, TOMBSTONE_TABLE.split(".")[1]],
+    ).fetchone()[0]
+    if not plain:
+        return
+    con.execute("begin")
+    con.execute(
+        f"create table {RAW_SCHEMA}.__tombstones_hashed as select sha256(erased_id) as erased_id_sha256, "
+        f"id_kind, sha256(subject_id) as subject_id_sha256, reason, erased_at from {TOMBSTONE_TABLE}"
+    )
+    con.execute(f"drop table {TOMBSTONE_TABLE}")
+    con.execute(f"alter table {RAW_SCHEMA}.__tombstones_hashed rename to {TOMBSTONE_TABLE.split('.')[1]}")
+    con.execute("commit")
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -372,6 +392,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         [RAW_SCHEMA],
     ).fetchone()[0]
     if present >= len(STREAMS) + len(BOOKKEEPING_DDL):
+        _hash_plain_tombstones(con)
         return  # an existing warehouse: nothing to create (the usual case, on every open)
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     old = con.execute(

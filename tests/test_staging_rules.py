@@ -353,7 +353,7 @@ def test_duplicate_message_id_is_kept_once_first_line_wins(warehouse):
 def test_soft_deleted_behavior_rows_are_dropped(warehouse):
     # landing purged b2 (its producer deleted it) and keeps its id in the tombstones
     assert scalar(warehouse, "select count(*) from raw.behavior__events") == 2
-    assert scalar(warehouse, "select count(*) from raw._tombstones where erased_id = 'b2'") == 1
+    assert scalar(warehouse, "select count(*) from raw._tombstones where erased_id_sha256 = sha256('b2')") == 1
     rows = query(
         warehouse,
         "select event_id, session_duration_ms, session_duration_seconds, time_on_page_seconds "

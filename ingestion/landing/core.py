@@ -475,8 +475,8 @@ def _purge_soft_deleted(
     if not ids:
         return
     con.execute(
-        f"insert into {TOMBSTONE_TABLE} select id, ?, id, 'soft-deleted by its producer', ? "
-        "from (select unnest(?) as id) where id not in (select erased_id from "
+        f"insert into {TOMBSTONE_TABLE} select sha256(id), ?, sha256(id), 'soft-deleted by its producer', ? "
+        "from (select unnest(?) as id) where sha256(id) not in (select erased_id_sha256 from "
         f"{TOMBSTONE_TABLE} where id_kind = ?)",
         [kind, _now(), ids, kind],
     )

@@ -4,10 +4,8 @@ Each function returns a :class:`Frame` (column names, rows, and how many rows th
 the cap) that is small whatever the size of the warehouse: daily series are cut to the last
 ``days`` days, per-entity lists to the top ``limit``. Nothing here reads a raw row.
 
-Columns the marts are about to gain are used when they are there and derived otherwise: open
-alerts are those with ``is_open`` (every alert of the mart is open until alerts carry it);
-churn-risk reasons are ``churn_risk_reasons`` or, until account_health carries it, named from the
-mart's rule flags.
+Open alerts are the episodes with ``is_open``; churn-risk reasons are account_health's
+``churn_risk_reasons``.
 """
 
 from __future__ import annotations
@@ -17,8 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-
-from ingestion.exports import mart_columns
 
 # The marts the report reads (the serving database must hold them all).
 REPORT_MARTS = [
@@ -38,15 +34,6 @@ SCORE_BANDS = ("excellent", "good", "needs_attention", "at_risk")
 RISK_LEVELS = ("high", "medium", "low")
 SEVERITIES = ("critical", "warning", "info")
 GRADES = ("A+", "A", "B+", "B", "C+", "C", "D")
-
-# What each churn-risk flag of account_health means, in the words of its rule.
-CHURN_FLAG_REASONS = {
-    "is_low_adoption": "fewer than 30 % of users active in 30 days",
-    "has_many_tickets": "more than 10 support tickets in 30 days",
-    "is_low_engagement": "mean user engagement below 30",
-    "is_past_due": "subscription past due",
-}
-
 
 @dataclass(frozen=True)
 class Frame:
@@ -79,18 +66,6 @@ def fetch(
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> int:
     return int(con.execute(f"select count(*) from ({sql})", list(params)).fetchone()[0])
-
-
-def _open_alerts_filter(con: duckdb.DuckDBPyConnection) -> str:
-    return "where is_open" if "is_open" in mart_columns(con, "alerts") else ""
-
-
-def _alert_time(con: duckdb.DuckDBPyConnection) -> str:
-    return (
-        "coalesce(last_detected_at, detected_at)"
-        if "last_detected_at" in mart_columns(con, "alerts")
-        else "detected_at"
-    )
 
 
 # ------------------------------------------------------------------ headline
@@ -161,23 +136,11 @@ def health_histogram(con: duckdb.DuckDBPyConnection, bin_width: int = 5) -> Fram
     )
 
 
-def _churn_reasons_expression(con: duckdb.DuckDBPyConnection) -> str:
-    columns = mart_columns(con, "account_health")
-    if "churn_risk_reasons" in columns:
-        if columns["churn_risk_reasons"].endswith("[]"):
-            return "array_to_string(churn_risk_reasons, '; ')"
-        return "cast(churn_risk_reasons as varchar)"
-    parts = [
-        f"case when {flag} then '{text}' end" for flag, text in CHURN_FLAG_REASONS.items() if flag in columns
-    ]
-    return f"concat_ws('; ', {', '.join(parts)})" if parts else "cast(null as varchar)"
-
-
 def churn_list(con: duckdb.DuckDBPyConnection, limit: int) -> Frame:
     """Accounts at medium or high churn risk on as_of's day, most points first, with the reasons."""
-    sql = f"""select health.account_id, accounts.account_name, health.churn_risk, health.churn_risk_points,
+    sql = """select health.account_id, accounts.account_name, health.churn_risk, health.churn_risk_points,
                      health.health_score, health.days_since_last_activity, health.subscription_status,
-                     {_churn_reasons_expression(con)} as reasons
+                     array_to_string(health.churn_risk_reasons, '; ') as reasons
               from marts.account_health as health
               left join marts.dim_accounts as accounts on health.account_id = accounts.account_id
               where health.is_as_of_date and health.churn_risk in ('high', 'medium')"""
@@ -331,8 +294,8 @@ def alerts_by_kind(con: duckdb.DuckDBPyConnection) -> Frame:
     """Open alerts per kind and severity."""
     return fetch(
         con,
-        f"""select alert_type, severity, count(*) as alerts
-            from marts.alerts {_open_alerts_filter(con)}
+        """select alert_type, severity, count(*) as alerts
+            from marts.alerts where is_open
             group by all
             order by alert_type, severity""",
     )
@@ -340,12 +303,11 @@ def alerts_by_kind(con: duckdb.DuckDBPyConnection) -> Frame:
 
 def latest_alerts(con: duckdb.DuckDBPyConnection, limit: int) -> Frame:
     """The most recent open alerts, critical first."""
-    where = _open_alerts_filter(con)
-    sql = f"""select {_alert_time(con)} as detected_at, alerts.severity, alerts.alert_type, alerts.subject_type,
+    sql = """select alerts.last_detected_at as detected_at, alerts.severity, alerts.alert_type, alerts.subject_type,
                      alerts.subject_id, accounts.account_name, alerts.message
               from marts.alerts as alerts
               left join marts.dim_accounts as accounts on alerts.account_id = accounts.account_id
-              {where}"""
+              where alerts.is_open"""
     total = _count(con, sql)
     return fetch(
         con,

@@ -4,11 +4,6 @@
 -- alerts by severity. Rules of every column in _monitoring__account_overview.yml.
 {{ config(tags=['daily']) }}
 
-{#- alerts that carry `is_open` keep closed episodes too: count only the open ones -#}
-{%- set alert_columns = [] -%}
-{%- if execute -%}
-    {%- set alert_columns = adapter.get_columns_in_relation(ref('alerts')) | map(attribute='name') | map('lower') | list -%}
-{%- endif %}
 
 with
 
@@ -178,9 +173,7 @@ open_alerts as (
         count(case when severity = 'info' then 1 end) as open_alerts_info
     from alerts
     where account_id is not null
-    {%- if 'is_open' in alert_columns %}
       and is_open
-    {%- endif %}
     group by account_id
 
 ),
