@@ -46,12 +46,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Spark tests run with --spark only, and then alone: they are deselected, never skipped."""
+    """Spark tests run with --spark only, and then alone: they are deselected, never skipped.
+
+    Then the soak (minutes, one test) first, then the fast pure-Python user-agent table: under
+    ``make test`` (pytest-xdist, one module per worker, two modules handed to each worker at the
+    start, in this order) the soak starts at once on one worker with only a cheap module queued
+    behind it, while the other worker takes every other module."""
     spark = config.getoption("--spark")
     chosen = [item for item in items if (item.get_closest_marker("spark") is not None) == spark]
     if len(chosen) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in chosen])
         items[:] = chosen
+    first = ("tests/orchestration/test_soak.py", "tests/test_user_agents.py")
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return first.index(path) if path in first else len(first)
+
+    items.sort(key=rank)  # stable: every other test keeps its place
 
 
 @pytest.fixture(autouse=True)

@@ -86,17 +86,34 @@ def test_a_writer_waits_for_a_notebook_then_names_it(tmp_path: Path, holder) -> 
 def test_a_writer_goes_on_once_the_reader_lets_go(tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
     assert run_ewh("ingest", empty_raw(tmp_path), env={"EWH_WAREHOUSE": str(warehouse)}).returncode == 0
+    # the reader lets go once the writer says it waits (not after a fixed time: on a busy
+    # machine the writer's start alone can take longer than any such time)
     reader = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True);"
-         " print('open', flush=True); time.sleep(2); c.close()", str(warehouse)],
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True);"
+         " print('open', flush=True); sys.stdin.readline(); c.close()", str(warehouse)],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     assert reader.stdout.readline().strip() == "open"
-    proc = run_ewh("ingest", empty_raw(tmp_path), env={"EWH_WAREHOUSE": str(warehouse)})
-    reader.wait()
-    assert proc.returncode == 0, proc.stderr
-    assert "waiting for the warehouse" in proc.stderr
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "ingestion.cli", "ingest", empty_raw(tmp_path), "--wait", "120s"],
+        env={**os.environ, "EWH_WAREHOUSE": str(warehouse)},
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    stderr = []
+    for line in writer.stderr:  # ends when the writer exits
+        stderr.append(line)
+        if "waiting for the warehouse" in line:
+            break
+    reader.communicate("go\n", timeout=60)
+    out, rest = writer.communicate(timeout=300)
+    stderr.append(rest)
+    assert writer.returncode == 0, "".join(stderr)
+    assert "waiting for the warehouse" in "".join(stderr)
 
 
 def test_a_second_writer_names_the_one_holding_the_writer_lock(tmp_path: Path) -> None:
@@ -194,7 +211,14 @@ def test_dbt_from_inside_dbt_project_opens_the_same_warehouse(tmp_path: Path) ->
         proc = subprocess.run(
             [str(dbt), "debug", *extra],
             cwd=cwd,
-            env={**os.environ, "EWH_WAREHOUSE": relative, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+            env={
+                **os.environ,
+                "EWH_WAREHOUSE": relative,
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+                # dbt's logs and artifacts out of the shared dbt_project/ (tests run in parallel)
+                "DBT_LOG_PATH": str(tmp_path / "dbt_logs"),
+                "DBT_TARGET_PATH": str(tmp_path / "dbt_target"),
+            },
             capture_output=True,
             text=True,
             timeout=300,

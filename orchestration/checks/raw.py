@@ -9,7 +9,10 @@ the dbt models downstream in the same run):
   between :data:`EARLIEST` and two days after the batch landed (a producer sending epoch zero or
   a far-future clock is broken, even though each value parses);
 - ``quarantine_share_at_most_<n>pct``: of the lines in the batch, at most
-  :data:`QUARANTINE_SHARE_MAX` went to ``raw._quarantine``.
+  :data:`QUARANTINE_SHARE_MAX` went to ``raw._quarantine`` — counted once more than
+  :data:`QUARANTINE_LINES_TOLERATED` lines are: one malformed line is noise a producer sends now
+  and then, and in a small batch (an hourly file of eight lines) it alone would be 12 %, while a
+  broken producer sends many.
 
 The suite judges the stream's **latest landing batch** on its own (one ``ingest`` call, one
 landing asset materialization: its ``batch_id`` in ``raw._manifest``), on a reservoir sample of
@@ -34,6 +37,7 @@ from orchestration.checks.expectations import Expect, Outcome, between, not_null
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 QUARANTINE_SHARE_MAX = 0.05
+QUARANTINE_LINES_TOLERATED = 1  # a batch with at most this many quarantined lines passes at any size
 PLAUSIBLE_SHARE = 0.95
 EARLIEST = "2000-01-01"
 MAX_ROWS = 100_000
@@ -76,11 +80,12 @@ def landing_suite() -> list[Expect]:
     pct = round(QUARANTINE_SHARE_MAX * 100)
     return [
         between(
-            "quarantine_share",
+            "quarantine_share_judged",
             0,
             QUARANTINE_SHARE_MAX,
             name=f"quarantine_share_at_most_{pct}pct",
-            description=f"at most {pct} % of the lines of the latest landed batch quarantined",
+            description=f"at most {pct} % of the lines of the latest landed batch quarantined "
+            f"(a batch with at most {QUARANTINE_LINES_TOLERATED} quarantined line passes)",
         )
     ]
 
@@ -129,9 +134,11 @@ def frames(con: duckdb.DuckDBPyConnection, stream: Stream) -> dict[str, Any]:
         params,
     ).fetchone()
     total = landed + quarantined
+    share = quarantined / total if total else 0.0
     landing = pd.DataFrame(
         {
-            "quarantine_share": [quarantined / total if total else 0.0],
+            "quarantine_share": [share],
+            "quarantine_share_judged": [share if quarantined > QUARANTINE_LINES_TOLERATED else 0.0],
             "rows_landed": [landed],
             "rows_quarantined": [quarantined],
         }

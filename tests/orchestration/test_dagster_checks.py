@@ -127,6 +127,31 @@ def test_bad_raw_file_fails_blocking_checks_and_stops_downstream(tmp_path: Path)
     assert not result.success
 
 
+def test_one_malformed_line_in_a_small_batch_does_not_block(tmp_path: Path) -> None:
+    """An hourly file of 5 lines with one bad line (20 %) is noise, not a broken producer."""
+    stream = STREAMS_BY_TABLE["product__tracks"]
+    rows = records()["product/tracks"]
+    write_jsonl(tmp_path / "raw" / "product" / "tracks" / "d" / "h14.jsonl", [*rows, "[1, 2]"])
+    with warehouse(tmp_path / "warehouse.duckdb"):
+        pass
+
+    @dg.asset(deps=[landing_asset_key(stream)])
+    def downstream() -> None:
+        pass
+
+    result = dg.materialize(
+        [build_landing_asset(stream), build_raw_check(stream), downstream],
+        resources=resources(tmp_path),
+        raise_on_error=False,
+    )
+    check = {e.check_name: e for e in result.get_asset_check_evaluations()}["quarantine_share_at_most_5pct"]
+    assert check.passed
+    assert check.metadata["quarantine_share"].value == 0.2  # still reported as it is
+    assert check.metadata["top_quarantine_reasons"].value == {"not a JSON object (array)": 1}
+    assert dg.AssetKey("downstream") in {e.asset_key for e in result.get_asset_materialization_events()}
+    assert result.success
+
+
 def test_raw_suite_catches_null_keys_and_implausible_timestamps(tmp_path: Path) -> None:
     """Rows written around landing (not through it) still get caught."""
     stream = STREAMS_BY_TABLE["product__tracks"]

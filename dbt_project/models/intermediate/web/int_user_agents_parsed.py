@@ -2,8 +2,10 @@
 
 ua-parser (uap-core's regexes, Rust matcher) runs once per distinct user-agent string: the
 model is incremental on the string and parses only agents it has not parsed yet, found among
-the fct_events rows (re)written since its last run. Bots: ua-parser's device family 'Spider',
-headless and automation browsers, and the usual bot tokens of HTTP clients and crawlers.
+the fct_events rows (re)written since its last run; a post-hook (_int_web__models.yml) deletes
+the agents no row of fct_events has any more, so after pruning the table still equals a full
+refresh. Bots: ua-parser's device family 'Spider', headless and automation browsers, and the
+usual bot tokens of HTTP clients and crawlers.
 device_type: bot / tablet / mobile / desktop (rules below).
 """
 

@@ -9,6 +9,13 @@
 -- actor). blended_user_id is actor-level: when it changes, the actor's earlier sessions are
 -- re-stamped from this table (they are not re-aggregated, so sessions whose raw events were
 -- pruned keep their counts).
+--
+-- is_new_visitor counts only the sessions a --full-refresh could rebuild from retained data:
+-- those within the sessions retention and, for widget sessions, within the raw widget event
+-- retention (older widget sessions are kept beyond their raw events, but no later session
+-- looks back at them). A session is new when no such session of its actor starts before it.
+-- Sessions age out of that window without being rebuilt, so the second post-hook re-stamps
+-- the flag of every session in the window whose actor's first session changed.
 {{
     config(
         materialized='incremental',
@@ -19,6 +26,7 @@
         on_schema_change='append_new_columns',
         post_hook=[
             "{{ delete_where(this, 'started_at < ' ~ retention_cutoff('sessions')) }}",
+            "{{ restamp_new_visitors(this) }}",
         ],
     )
 }}
@@ -231,7 +239,10 @@ actor_identities as (
         source,
         actor_id,
         coalesce({{ last_non_null_by('user_id', 'started_at') }}, actor_id) as blended_user_id,
-        min(started_at) as first_session_started_at
+        -- the first session a full refresh sees too (sessions_rebuildable_from, macros/web)
+        min(started_at) filter (
+            where started_at >= {{ sessions_rebuildable_from('source') }}
+        ) as first_session_started_at
     from actor_sessions
     group by source, actor_id
 
@@ -300,7 +311,7 @@ new_sessions as (
         sessions_sourced.screen_width,
         sessions_sourced.screen_height,
         coalesce(user_agents.is_bot, false) as is_bot,
-        sessions_sourced.started_at = actor_identities.first_session_started_at as is_new_visitor,
+        not coalesce(actor_identities.first_session_started_at < sessions_sourced.started_at, false) as is_new_visitor,
         sessions_sourced.events_count = 1 as is_bounce,
         -- the widget counters of seed 002 (null for the other sources)
         case when sessions_sourced.source = 'widget' then sessions_sourced.messages_sent end as messages_sent,
