@@ -4,11 +4,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+SPARK_STAMP := $(VENV)/.installed-spark-stamp
 export EWH_WAREHOUSE ?= data/warehouse.duckdb
 export EWH_RAW_DIR   ?= data/raw
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo test test-fast lint format ui bench soak clean evaluate browser docs
+.PHONY: install install-spark demo test test-fast test-spark lint format ui bench soak clean evaluate browser docs
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
@@ -18,6 +19,13 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install the project with pinned dependencies
+
+$(SPARK_STAMP): $(STAMP)
+	@command -v java >/dev/null || { echo "Spark needs Java 17 (java is not on PATH)"; exit 1; }
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,spark]'
+	touch $(SPARK_STAMP)
+
+install-spark: $(SPARK_STAMP)  ## install the spark extra (dbt-spark session method, pyspark) too
 
 demo: install  ## generate sample dumps, land them, dbt build, print a summary
 	$(BIN)/ewh demo --fresh
@@ -34,6 +42,9 @@ TEST_TMPDIR ?= $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo 
 
 test: install browser  ## the whole test suite (unit, dbt integration, orchestration, the report in a browser)
 	TMPDIR="$(TEST_TMPDIR)" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
+
+test-spark: install-spark  ## the project on a local Spark session: every model and test, same marts as DuckDB, incremental = full refresh
+	$(BIN)/python -m pytest --spark tests/test_spark.py --durations=5
 
 test-fast: install  ## tests that do not run dbt or Dagster
 	TMPDIR="$(TEST_TMPDIR)" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not dbt and not dagster"
@@ -86,4 +97,4 @@ soak: install  ## 30 simulated days on the schedule, a reader on the serving fil
 	$(BIN)/python -m orchestration.soak --days 30 --build-every 6 --out docs/soak.md
 
 clean:
-	rm -rf data/raw data/*.duckdb data/*.duckdb.wal dbt_project/target dbt_project/logs .pytest_cache
+	rm -rf data/raw data/spark data/*.duckdb data/*.duckdb.wal dbt_project/target dbt_project/logs .pytest_cache

@@ -255,6 +255,49 @@ def cmd_fingerprint(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ spark
+
+
+def cmd_spark_ingest(args: argparse.Namespace) -> int:
+    from ingestion.spark.landing import land_in_spark, landing_database
+
+    raw_dir = config.resolve(args.raw_dir) if args.raw_dir else config.raw_dir()
+    started = time.perf_counter()
+    result = land_in_spark(raw_dir, as_of=args.as_of, wait=args.wait, notify=eprint)
+    report = result.ingest
+    print(
+        f"spark ingest {raw_dir} -> {landing_database()}: {len(report.landed)} files landed, "
+        f"{len(report.skipped)} already landed, {len(report.refused)} refused, {len(report.failed)} failed; "
+        f"{report.rows_landed:,} rows landed, {report.rows_quarantined:,} lines quarantined"
+    )
+    for copy in result.copies:
+        if copy.status == "copied":
+            print(f"  spark {copy.table:<36} {copy.rows:>10,} rows copied ({copy.seconds:.1f} s)")
+    print(
+        f"  {len(result.copied)} Spark tables replaced, {len(result.copies) - len(result.copied)} unchanged "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    for bad in report.refused + report.failed:
+        eprint(f"{bad.status}: {bad.message}")
+    return 0 if result.ok else 1
+
+
+def cmd_spark_build(args: argparse.Namespace) -> int:
+    from ingestion.build import dbt_build_args, format_as_of
+    from ingestion.spark.dbt import run_spark_dbt
+
+    started = time.perf_counter()
+    as_of = args.as_of or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    dbt_args = dbt_build_args(full_refresh=args.full_refresh, select=args.select, exclude=args.exclude)
+    result = run_spark_dbt(dbt_args, as_of=format_as_of(as_of), check=False, on_line=print)
+    summary = result.summary()
+    print(
+        f"dbt build --target spark: {summary['models_built']}/{summary['models']} models built, "
+        f"{summary['tests_passed']}/{summary['tests']} tests passed ({time.perf_counter() - started:.1f} s)"
+    )
+    return result.returncode
+
+
 # ------------------------------------------------------------------ report / digest / share
 
 
@@ -453,6 +496,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="an order-independent hash of every mart of the serving file (run-time columns left out)",
     )
     finger.set_defaults(func=cmd_fingerprint)
+
+    spark_ing = sub.add_parser(
+        "spark-ingest",
+        help="land every new file under a raw root into Spark (same contract as ingest; needs the spark extra)",
+    )
+    spark_ing.add_argument("raw_dir", nargs="?", default=None, help="raw root (default: EWH_RAW_DIR or data/raw)")
+    spark_ing.add_argument(
+        "--as-of", type=_parse_time, default=None, help="UTC time retention periods count back from (default: now)"
+    )
+    spark_ing.add_argument("--wait", type=_parse_wait, default=None, help=wait_help)
+    spark_ing.set_defaults(func=cmd_spark_ingest)
+
+    spark_build = sub.add_parser("spark-build", help="dbt build with the profile's spark target (needs the spark extra)")
+    spark_build.add_argument("--as-of", type=_parse_time, default=None, help="UTC time scores are computed as of")
+    spark_build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    spark_build.add_argument("--select", "-s", nargs="+", default=None, help="dbt node selection")
+    spark_build.add_argument("--exclude", nargs="+", default=None, help="dbt nodes to leave out")
+    spark_build.set_defaults(func=cmd_spark_build)
 
     demo = sub.add_parser("demo", help="generate sample data, then land and build it in a Dagster run")
     demo.add_argument("--seed", type=int, default=42)

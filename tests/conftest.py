@@ -37,11 +37,26 @@ def _dbt_build(
     return run_dbt(list(args), warehouse=warehouse, target_path=directory / "target", **kwargs)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--spark",
+        action="store_true",
+        help="run the Spark tests (marker spark; needs the spark extra and Java 17: make test-spark)",
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The soak (minutes, one test) first, then the fast pure-Python user-agent table: under
+    """Spark tests run with --spark only, and then alone: they are deselected, never skipped.
+
+    Then the soak (minutes, one test) first, then the fast pure-Python user-agent table: under
     ``make test`` (pytest-xdist, one module per worker, two modules handed to each worker at the
     start, in this order) the soak starts at once on one worker with only a cheap module queued
     behind it, while the other worker takes every other module."""
+    spark = config.getoption("--spark")
+    chosen = [item for item in items if (item.get_closest_marker("spark") is not None) == spark]
+    if len(chosen) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in chosen])
+        items[:] = chosen
     first = ("tests/orchestration/test_soak.py", "tests/test_user_agents.py")
 
     def rank(item: pytest.Item) -> int:
@@ -61,6 +76,8 @@ def _keep_away_from_the_projects_data(
     monkeypatch.setenv("EWH_SERVING", str(scratch / "serving.duckdb"))
     monkeypatch.setenv("EWH_RAW_DIR", str(scratch / "raw"))
     monkeypatch.setenv("EWH_EXPORTS_DIR", str(scratch / "exports"))
+    monkeypatch.setenv("EWH_SPARK_DIR", str(scratch / "spark"))
+    monkeypatch.delenv("EWH_SPARK_LANDING", raising=False)
     monkeypatch.delenv("EWH_DBT_VARS", raising=False)
 
 

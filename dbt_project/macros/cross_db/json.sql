@@ -32,8 +32,10 @@
 
 
 {#-
-    A JSON object built from (key, sql expression) pairs:
-    json_object([('tool_id', 'tool_id'), ('metadata', 'event_metadata')])
+    A JSON object built from (key, sql expression) pairs, nulls kept as JSON null:
+    json_object([('tool_id', 'tool_id'), ('metadata', 'event_metadata', 'json')]). A third
+    element 'json' marks an expression that holds JSON text (a raw JSON column): it is nested
+    as JSON, not quoted as a string (DuckDB knows it from the column's type, Spark does not).
 -#}
 {% macro json_object(pairs) -%}
     {{ return(adapter.dispatch('json_object')(pairs)) }}
@@ -41,18 +43,18 @@
 
 {% macro default__json_object(pairs) -%}
     json_object(
-        {%- for key, expression in pairs %}
-        '{{ key }}', {{ expression }}{{ ',' if not loop.last }}
+        {%- for pair in pairs %}
+        '{{ pair[0] }}', {{ pair[1] }}{{ ',' if not loop.last }}
         {%- endfor %}
     )
 {%- endmacro %}
 
 {% macro spark__json_object(pairs) -%}
     to_json(named_struct(
-        {%- for key, expression in pairs %}
-        '{{ key }}', {{ expression }}{{ ',' if not loop.last }}
+        {%- for pair in pairs %}
+        '{{ pair[0] }}', {{ 'parse_json(' ~ pair[1] ~ ')' if pair | length > 2 and pair[2] == 'json' else pair[1] }}{{ ',' if not loop.last }}
         {%- endfor %}
-    ))
+    ), map('ignoreNullFields', 'false'))
 {%- endmacro %}
 
 

@@ -29,9 +29,13 @@
 {#-
     Post-hook of an incremental Python model: drop the scratch table dbt-duckdb writes the
     model's new rows to on an incremental run (it is a real table for Python models, named
-    <model>__dbt_tmp<suffix>, and dbt-duckdb leaves it behind).
+    <model>__dbt_tmp<suffix>, and dbt-duckdb leaves it behind). dbt-spark drops its own.
 -#}
 {% macro drop_python_scratch_tables(relation) -%}
+    {{ return(adapter.dispatch('drop_python_scratch_tables')(relation)) }}
+{%- endmacro %}
+
+{% macro default__drop_python_scratch_tables(relation) -%}
     {%- if execute -%}
         {%- set found = run_query(
             "select schema_name, table_name from duckdb_tables() where database_name = current_database() "
@@ -41,5 +45,9 @@
             drop table if exists {{ adapter.quote(row[0]) }}.{{ adapter.quote(row[1]) }};
         {% endfor -%}
     {%- endif -%}
+    select 1
+{%- endmacro %}
+
+{% macro spark__drop_python_scratch_tables(relation) -%}
     select 1
 {%- endmacro %}

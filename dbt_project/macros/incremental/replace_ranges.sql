@@ -66,33 +66,45 @@
 
 {%- endmacro %}
 
-{#- Spark (Delta tables): a correlated EXISTS delete, then INSERT. -#}
+{#-
+    Spark: the target's rows after the change are rewritten (spark_rewrite_statement,
+    macros/incremental/spark_rewrite.sql), so Parquet tables work without Delta or Iceberg; on
+    a table partitioned by `partition_by` (e.g. a day column) only the partitions the replaced
+    and the new rows lie in are rewritten.
+-#}
 {% macro spark__get_incremental_replace_ranges_sql(arg_dict) -%}
     {%- set cfg = replace_ranges_config() -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set source = arg_dict['temp_relation'] -%}
-    {%- set dest_cols_csv = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-
-    delete from {{ target }}
-    where exists (
-        select 1
-        from (
+    {%- set partition_columns = spark_partition_columns() -%}
+    {%- set dest_columns = arg_dict['dest_columns'] | map(attribute='quoted') | list -%}
+    {#- the new rows, markers included, once to a scratch folder (the model's SELECT runs once) -#}
+    {%- set new_rows = spark_write_scratch(target, 'new', 'select ' ~ dest_columns | join(', ') ~ ' from ' ~ source) -%}
+    {%- set ranges -%}
+        (
             select
                 {{ cfg.partition_by | join(', ') }},
                 min({{ cfg.range_column }}) as replace_from
-            from {{ source }}
+            from {{ new_rows }}
             group by {{ cfg.partition_by | join(', ') }}
-        ) as replace_ranges
-        where
-            {%- for column in cfg.partition_by %}
-            replace_ranges.{{ column }} = {{ target }}.{{ column }} and
-            {%- endfor %}
-            {{ target }}.{{ cfg.range_column }} >= replace_ranges.replace_from
-    );
-
-    insert into {{ target }} ({{ dest_cols_csv }})
-    select {{ dest_cols_csv }}
-    from {{ source }}
-    where {{ cfg.marker_column }} is not null
-
+        )
+    {%- endset -%}
+    {%- set in_range -%}
+        {% for column in cfg.partition_by -%}
+        target_rows.{{ column }} = replace_ranges.{{ column }} and
+        {% endfor -%}
+        target_rows.{{ cfg.range_column }} >= replace_ranges.replace_from
+    {%- endset -%}
+    {%- set removed_sql -%}
+        select target_rows.* from {{ target }} as target_rows
+        left semi join {{ ranges }} as replace_ranges on {{ in_range }}
+    {%- endset -%}
+    {%- set kept_sql -%}
+        select {% for column in dest_columns %}target_rows.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+        from {{ target }} as target_rows
+        {{ spark_in_touched_partitions('target_rows', partition_columns) }}
+        left anti join {{ ranges }} as replace_ranges on {{ in_range }}
+    {%- endset -%}
+    {%- set added_sql = 'select * from ' ~ new_rows ~ ' where ' ~ cfg.marker_column ~ ' is not null' -%}
+    {{ spark_rewrite_statement(target, partition_columns, removed_sql, kept_sql, added_sql) }}
 {%- endmacro %}

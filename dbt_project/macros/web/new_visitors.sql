@@ -44,20 +44,51 @@
       and sessions.is_new_visitor is distinct from restamped.is_new_visitor
 {%- endmacro %}
 
+{#-
+    Spark: Parquet tables have no MERGE or UPDATE; the sessions whose flag changes are rewritten
+    with the table's other rows (spark_rewrite_statement), nothing when no flag changes.
+-#}
 {% macro spark__restamp_new_visitors(relation) -%}
-    merge into {{ relation }} as sessions
-    using (
-        select
-            session_id,
-            not coalesce(
-                min(started_at) over (partition by source, actor_id) < started_at, false
-            ) as is_new_visitor
-        from {{ relation }}
-        where started_at >= {{ sessions_rebuildable_from('source') }}
-    ) as restamped
-    on sessions.session_id = restamped.session_id
-       and not (sessions.is_new_visitor <=> restamped.is_new_visitor)
-    when matched then update set
-        sessions.is_new_visitor = restamped.is_new_visitor,
-        sessions.processed_at = {{ processed_at() }}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set restamped -%}
+        (
+            select session_id, is_new_visitor
+            from (
+                select
+                    session_id,
+                    is_new_visitor as old_is_new_visitor,
+                    not coalesce(
+                        min(started_at) over (partition by source, actor_id) < started_at, false
+                    ) as is_new_visitor
+                from {{ relation }}
+                where started_at >= {{ sessions_rebuildable_from('source') }}
+            ) as flagged
+            where not (old_is_new_visitor <=> is_new_visitor)
+        )
+    {%- endset -%}
+    {%- set changed = run_query("select count(*) from " ~ restamped ~ " as restamped") -%}
+    {%- if changed.rows[0][0] > 0 -%}
+        {%- set partition_columns = spark_partition_columns() -%}
+        {%- set columns = adapter.get_columns_in_relation(relation) -%}
+        {%- set removed_sql -%}
+            select sessions.* from {{ relation }} as sessions
+            left semi join {{ restamped }} as restamped on sessions.session_id = restamped.session_id
+        {%- endset -%}
+        {%- set kept_sql -%}
+            select
+                {%- for c in columns %}
+                {% if c.name | lower == 'is_new_visitor' -%}
+                case when restamped.session_id is not null then restamped.is_new_visitor else sessions.is_new_visitor end as is_new_visitor
+                {%- elif c.name | lower == 'processed_at' -%}
+                case when restamped.session_id is not null then {{ processed_at() }} else sessions.processed_at end as processed_at
+                {%- else -%}
+                sessions.{{ c.quoted }}
+                {%- endif %}{{ ',' if not loop.last }}
+                {%- endfor %}
+            from {{ relation }} as sessions
+            {{ spark_in_touched_partitions('sessions', partition_columns) }}
+            left join {{ restamped }} as restamped on sessions.session_id = restamped.session_id
+        {%- endset -%}
+        {{ spark_rewrite_statement(relation, partition_columns, removed_sql, kept_sql, none) }}
+    {%- endif -%}
 {%- endmacro %}

@@ -57,5 +57,10 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Spark: the same rewrite, through update_where (Parquet tables have no UPDATE). -#}
 {% macro spark__widget_conversion_rate_migration() -%}
+    {%- if is_incremental() -%}
+    {%- set rate = 'round(cast(total_conversations as double) / total_sessions, 4)' -%}
+    {{ update_where(this, 'conversion_rate', rate, 'total_sessions > 0 and conversion_rate <> ' ~ rate) }}
+    {%- endif -%}
 {%- endmacro %}

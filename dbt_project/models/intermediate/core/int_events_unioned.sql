@@ -11,7 +11,7 @@
         unique_key='event_key',
         on_schema_change='append_new_columns',
         post_hook=[
-            "delete from {{ this }} where source = 'widget' and received_at < {{ retention_cutoff('widget_raw_events') }}",
+            "{{ delete_where(this, \"source = 'widget' and received_at < \" ~ retention_cutoff('widget_raw_events')) }}",
         ],
     )
 }}
@@ -110,7 +110,7 @@ behavior_events_conformed as (
             ('target_arr', 'target_arr'),
             ('session_duration_ms', 'session_duration_ms'),
             ('time_on_page_ms', 'time_on_page_ms'),
-            ('event_metadata', 'event_metadata'),
+            ('event_metadata', 'event_metadata', 'json'),
         ]) }} as properties,
         _loaded_at as loaded_at
     from behavior_events

@@ -264,7 +264,7 @@ account_days_rolled as (
         ) as tickets_by_dates,
         max(last_event_at) over account_history as last_activity_at,
         {%- for trait in ['subscription_status', 'plan_tier', 'account_type', 'total_users', 'mrr'] %}
-        last_value({{ trait }} ignore nulls) over account_history as {{ trait }}{{ ',' if not loop.last }}
+        {{ last_value_ignore_nulls(trait) }} over account_history as {{ trait }}{{ ',' if not loop.last }}
         {%- endfor %}
     from account_days_joined
     window account_history as (

@@ -44,7 +44,7 @@ traits_carried as (
         identified_at as valid_from,
         lead(identified_at) over (partition by account_id order by identify_number) as valid_to,
         {%- for trait in ['subscription_status', 'plan_tier', 'account_type', 'total_users', 'mrr', 'contract_value', 'renewal_date', 'signup_date'] %}
-        last_value({{ trait }} ignore nulls) over (
+        {{ last_value_ignore_nulls(trait) }} over (
             partition by account_id
             order by identify_number
             rows between unbounded preceding and current row

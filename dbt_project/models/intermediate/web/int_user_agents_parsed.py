@@ -100,7 +100,18 @@ def model(dbt, session):
             f" and processed_at >= (select coalesce(max(parsed_at), timestamp '1970-01-01') from {this})"
             f" and user_agent not in (select user_agent from {this})"
         )
-    agents = [row[0] for row in events.query("events", query).fetchall()]
+    spark = type(session).__module__.startswith("pyspark")  # dbt-spark: DataFrames, not relations
+    if spark:
+        events.createOrReplaceTempView("events")
+        agents = [row[0] for row in session.sql(query).collect()]
+    else:
+        agents = [row[0] for row in events.query("events", query).fetchall()]
     parsed_at = datetime.now(UTC).replace(tzinfo=None)
     rows = [classify(agent) | {"parsed_at": parsed_at} for agent in sorted(agents)]
-    return pa.Table.from_pylist(rows, schema=SCHEMA)
+    table = pa.Table.from_pylist(rows, schema=SCHEMA)
+    if spark:
+        from pyspark.sql.functions import col
+
+        # a naive Arrow timestamp becomes timestamp_ntz; the warehouse's timestamps are UTC
+        return session.createDataFrame(table).withColumn("parsed_at", col("parsed_at").cast("timestamp"))
+    return table

@@ -111,7 +111,9 @@ customer_totals as (
         count(case when conversion_type = 'purchase' then 1 end) as purchases_count,
         coalesce(sum(case when conversion_type = 'purchase' then conversion_value_reporting end), 0) as purchase_revenue,
         count(case when conversion_type = 'appointment' then 1 end) as appointments_booked,
-        avg(cast(customer_satisfaction_score as decimal(9, 4))) as customer_satisfaction_avg,
+        -- a double, as DuckDB's mean of decimals is: the scores below then add up alike on Spark
+        -- (whose mean of decimals stays decimal), down to how a .xx5 rounds
+        cast(avg(cast(customer_satisfaction_score as decimal(9, 4))) as double) as customer_satisfaction_avg,
         cast(count(case when sentiment_overall = 'positive' then 1 end) as double) / count(*) as positive_sentiment_rate,
         cast(count(case when sentiment_overall = 'negative' then 1 end) as double) / count(*) as negative_sentiment_rate,
         cast(count(case when is_escalated then 1 end) as double) / count(*) as escalation_rate

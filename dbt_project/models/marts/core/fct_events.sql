@@ -24,8 +24,8 @@
         unique_key='event_key',
         on_schema_change='append_new_columns',
         post_hook=[
-            "delete from {{ this }} where source = 'widget' and received_at < {{ retention_cutoff('widget_raw_events') }}",
-            "update {{ this }} set session_id = null where session_id is not null and session_started_at < {{ retention_cutoff('sessions') }}",
+            "{{ delete_where(this, \"source = 'widget' and received_at < \" ~ retention_cutoff('widget_raw_events')) }}",
+            "{{ update_where(this, 'session_id', 'null', 'session_id is not null and session_started_at < ' ~ retention_cutoff('sessions')) }}",
         ],
     )
 }}

@@ -91,7 +91,8 @@ final as (
         achieved_at,
         cast(achieved_at as date) as achieved_date,
         time_to_achieve_seconds,
-        time_to_achieve_seconds / 86400.0 as time_to_achieve_days,
+        -- a double division on both engines (Spark divides an integer by 86400.0 in decimals)
+        cast(time_to_achieve_seconds as double) / 86400 as time_to_achieve_days,
         time_to_achieve_source,
         reported_time_to_achieve_seconds,
         row_number() over (

@@ -25,7 +25,7 @@
         replace_marker_column='session_id',
         on_schema_change='append_new_columns',
         post_hook=[
-            "delete from {{ this }} where started_at < {{ retention_cutoff('sessions') }}",
+            "{{ delete_where(this, 'started_at < ' ~ retention_cutoff('sessions')) }}",
             "{{ restamp_new_visitors(this) }}",
         ],
     )
