@@ -501,16 +501,27 @@ def build_parser() -> argparse.ArgumentParser:
         "spark-ingest",
         help="land every new file under a raw root into Spark (same contract as ingest; needs the spark extra)",
     )
-    spark_ing.add_argument("raw_dir", nargs="?", default=None, help="raw root (default: EWH_RAW_DIR or data/raw)")
     spark_ing.add_argument(
-        "--as-of", type=_parse_time, default=None, help="UTC time retention periods count back from (default: now)"
+        "raw_dir", nargs="?", default=None, help="raw root (default: EWH_RAW_DIR or data/raw)"
+    )
+    spark_ing.add_argument(
+        "--as-of",
+        type=_parse_time,
+        default=None,
+        help="UTC time retention periods count back from (default: now)",
     )
     spark_ing.add_argument("--wait", type=_parse_wait, default=None, help=wait_help)
     spark_ing.set_defaults(func=cmd_spark_ingest)
 
-    spark_build = sub.add_parser("spark-build", help="dbt build with the profile's spark target (needs the spark extra)")
-    spark_build.add_argument("--as-of", type=_parse_time, default=None, help="UTC time scores are computed as of")
-    spark_build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    spark_build = sub.add_parser(
+        "spark-build", help="dbt build with the profile's spark target (needs the spark extra)"
+    )
+    spark_build.add_argument(
+        "--as-of", type=_parse_time, default=None, help="UTC time scores are computed as of"
+    )
+    spark_build.add_argument(
+        "--full-refresh", action="store_true", help="rebuild incremental models from scratch"
+    )
     spark_build.add_argument("--select", "-s", nargs="+", default=None, help="dbt node selection")
     spark_build.add_argument("--exclude", nargs="+", default=None, help="dbt nodes to leave out")
     spark_build.set_defaults(func=cmd_spark_build)
