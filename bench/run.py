@@ -291,6 +291,8 @@ def timed(label: str, results: dict, scratch: Path, fn: Callable[[], object]) ->
     results["steps"][label] = step
     print(f"[bench] {label}: {seconds} s, peak RSS {max(step['peak_rss_self_mb'], step['peak_rss_subprocess_mb'])} MB",
           flush=True)  # fmt: skip
+    # what is measured so far survives a run that fails or is stopped later
+    (scratch / "partial-results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     return value
 
 
