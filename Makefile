@@ -9,7 +9,7 @@ export EWH_WAREHOUSE ?= data/warehouse.duckdb
 export EWH_RAW_DIR   ?= data/raw
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install install-spark demo test test-fast test-spark lint format ui bench soak clean evaluate browser docs
+.PHONY: install install-spark demo test test-fast test-spark lint format ui bench bench-100m soak clean evaluate browser docs
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
@@ -87,8 +87,12 @@ ui: install  ## Dagster UI on http://127.0.0.1:3000 over $(EWH_WAREHOUSE); DAGST
 	DAGSTER_HOME="$(CURDIR)/.dagster_home" PATH="$(CURDIR)/$(BIN):$$PATH" \
 		$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
 
-bench: install  ## ~10 M generated events: landing, dbt (fct_sessions full + incremental), a hand-written query -> bench/results.md
-	$(BIN)/python bench/run.py
+# BENCH_ARGS passes more options to bench/run.py (e.g. --jsonl-events 2000000, --dir /scratch).
+bench: install  ## ~10 M events: land, full refresh, hourly increment, no-op, with their floors -> bench/results.md
+	$(BIN)/python bench/run.py --events 10000000 --out bench/results.md $(BENCH_ARGS)
+
+bench-100m: install  ## the same on ~100 M events (JSONL floor at 10 M, no pandas) -> bench/results-100m.md
+	$(BIN)/python bench/run.py --events 100000000 --dir /tmp/ewh-bench-100m --out bench/results-100m.md $(BENCH_ARGS)
 
 evaluate: install  ## score quality against the generator's planted personas, 2 seeds, 4 build times -> docs/score_quality.md (about 15 min)
 	$(BIN)/python bench/score_quality.py
