@@ -1,8 +1,13 @@
 """Run dbt on the project with the committed profile, the warehouse path and the vars.
 
-dbt runs in a subprocess so that its environment (``EWH_WAREHOUSE``) is explicit per call
-and no global state leaks between runs (tests build several warehouses in one process).
+dbt runs in a subprocess so that its environment (``EWH_WAREHOUSE``, ``EWH_AS_OF``) is explicit
+per call and no global state leaks between runs (tests build several warehouses in one process).
 Every run gets the vars of ``EWH_DBT_VARS`` (``ingestion/config.py``) under its own.
+
+``as_of`` travels as the environment variable ``EWH_AS_OF``, not as ``--vars``: dbt re-parses
+the whole project when its command-line vars change, and the macro ``as_of()``
+(``dbt_project/macros/as_of.sql``) reads the variable only at run time, so consecutive builds
+with different ``as_of`` reuse dbt's partial parse (``target/partial_parse.msgpack``).
 """
 
 from __future__ import annotations
@@ -65,11 +70,17 @@ def _dbt_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "dbt.cli.main"]
 
 
-def dbt_vars(as_of: str | None = None, extra: dict | None = None) -> dict:
-    values: dict = {**dbt_var_overrides(), **(extra or {})}
-    if as_of:
-        values["as_of"] = as_of
-    return values
+AS_OF_ENV = "EWH_AS_OF"
+
+
+def dbt_vars(extra: dict | None = None) -> dict:
+    """The ``--vars`` of a run: ``EWH_DBT_VARS``, then ``extra`` on top."""
+    return {**dbt_var_overrides(), **(extra or {})}
+
+
+def dbt_environment(as_of: str | None = None) -> dict[str, str]:
+    """The environment variables a run adds: ``EWH_AS_OF`` when ``as_of`` is given."""
+    return {AS_OF_ENV: as_of} if as_of else {}
 
 
 def run_dbt(
@@ -85,7 +96,8 @@ def run_dbt(
 ) -> DbtResult:
     """Run ``dbt <args>`` against ``warehouse`` and return its output and run results.
 
-    ``as_of`` sets the dbt var of the same name; ``vars`` adds more vars. ``on_line`` receives
+    ``as_of`` ('YYYY-MM-DD HH:MM:SS', UTC) is what every time-relative model is computed as of
+    (``EWH_AS_OF``); ``vars`` adds dbt vars. ``on_line`` receives
     each line of dbt's output as it comes (the output is captured either way). With ``check``
     a non-zero exit raises :class:`DbtError`. ``target_path`` moves dbt's ``target/`` and logs
     (tests give each warehouse its own, so runs never share artifacts).
@@ -93,12 +105,13 @@ def run_dbt(
     project = (project_dir or dbt_project_dir()).resolve()
     env = dict(os.environ)
     env["EWH_WAREHOUSE"] = str(Path(warehouse).resolve())
+    env.update(dbt_environment(as_of))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     cmd = [*_dbt_command(), *args, "--project-dir", str(project), "--profiles-dir", str(project)]
     target = Path(target_path).resolve() if target_path else project / "target"
     if target_path:
         cmd += ["--target-path", str(target), "--log-path", str(target / "logs")]
-    all_vars = dbt_vars(as_of, vars)
+    all_vars = dbt_vars(vars)
     if all_vars:
         cmd += ["--vars", json.dumps(all_vars)]
     results_path = target / "run_results.json"

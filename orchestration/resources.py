@@ -106,17 +106,20 @@ class WarehouseResource(dg.ConfigurableResource):
             raise dg.Failure(str(exc)) from None
 
     @contextmanager
-    def dbt_env(self) -> Iterator[None]:
-        """Point dbt's profile (``env_var('EWH_WAREHOUSE')``) at this warehouse while dbt starts."""
-        old = os.environ.get("EWH_WAREHOUSE")
-        os.environ["EWH_WAREHOUSE"] = str(self.resolved_path())
+    def dbt_env(self, extra: dict[str, str] | None = None) -> Iterator[None]:
+        """Point dbt's profile (``env_var('EWH_WAREHOUSE')``) at this warehouse while dbt starts,
+        with the variables of ``extra`` (e.g. ``EWH_AS_OF``) set too."""
+        values = {"EWH_WAREHOUSE": str(self.resolved_path()), **(extra or {})}
+        old = {name: os.environ.get(name) for name in values}
+        os.environ.update(values)
         try:
             yield
         finally:
-            if old is None:
-                os.environ.pop("EWH_WAREHOUSE", None)
-            else:
-                os.environ["EWH_WAREHOUSE"] = old
+            for name, value in old.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 class ServingResource(dg.ConfigurableResource):

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ingestion.config import dbt_project_dir
-from ingestion.dbt_runner import DbtError, DbtResult, dbt_vars
+from ingestion.dbt_runner import DbtError, DbtResult, dbt_environment, dbt_vars
 from ingestion.spark.session import TARGET, spark_environment, use_spark_environment
 
 
@@ -99,10 +99,10 @@ def run_spark_dbt(
     target = Path(target_path).resolve() if target_path else project / "target"
     if target_path:
         cmd += ["--target-path", str(target), "--log-path", str(target / "logs")]
-    all_vars = dbt_vars(as_of, vars)
+    all_vars = dbt_vars(vars)
     if all_vars:
         cmd += ["--vars", json.dumps(all_vars)]
-    env = {**os.environ, **(environment or {})}
+    env = {**os.environ, **dbt_environment(as_of), **(environment or {})}
     env.update(spark_environment(env))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     results_path = target / "run_results.json"

@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from pydantic import Field
 
-from ingestion.dbt_runner import dbt_vars
+from ingestion.dbt_runner import dbt_environment, dbt_vars
 from orchestration.as_of import format_as_of, parse_as_of
 from orchestration.dbt.translator import WarehouseDbtTranslator
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
@@ -42,11 +42,15 @@ def dbt_build_args(config: DbtBuildConfig) -> list[str]:
         args.append("--full-refresh")
     if not config.unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
-    as_of = format_as_of(parse_as_of(config.as_of)) if config.as_of else None
-    values = dbt_vars(as_of)
+    values = dbt_vars()
     if values:
         args += ["--vars", json.dumps(values)]
     return args
+
+
+def dbt_build_environment(config: DbtBuildConfig) -> dict[str, str]:
+    """``EWH_AS_OF`` from the run config (an environment variable, so dbt keeps its partial parse)."""
+    return dbt_environment(format_as_of(parse_as_of(config.as_of)) if config.as_of else None)
 
 
 def _run_target_path(project: DbtProject, context: dg.AssetExecutionContext) -> Path:
@@ -58,6 +62,21 @@ def _run_target_path(project: DbtProject, context: dg.AssetExecutionContext) -> 
     if partial.exists() and not (run_target / _PARTIAL_PARSE).exists():
         shutil.copy(partial, run_target / _PARTIAL_PARSE)
     return run_target
+
+
+def _keep_partial_parse(project: DbtProject, run_target: Path) -> None:
+    """Make this run's partial parse the project's, so the next run starts from it.
+
+    dbt checks a partial parse against the files, vars and profile before it trusts it, so a
+    stale one only costs a full parse. Written under a temporary name, then renamed: a run
+    starting meanwhile copies either the old file or the new one, never half of one."""
+    source = run_target / _PARTIAL_PARSE
+    if not source.exists():
+        return
+    target_root = project.project_dir.joinpath(project.target_path)
+    temporary = target_root / f".{_PARTIAL_PARSE}.{run_target.name}"
+    shutil.copy(source, temporary)
+    temporary.replace(target_root / _PARTIAL_PARSE)
 
 
 def build_dbt_assets(project: DbtProject, translator: WarehouseDbtTranslator) -> dg.AssetsDefinition:
@@ -79,11 +98,13 @@ def build_dbt_assets(project: DbtProject, translator: WarehouseDbtTranslator) ->
         target = _run_target_path(project, context)
         # dbt opens the file itself: a notebook holding it read-only is waited for, then named
         warehouse.wait_until_free()
-        with warehouse.dbt_env():  # dbt's profile reads EWH_WAREHOUSE when the process starts
+        # dbt's profile reads EWH_WAREHOUSE and as_of() reads EWH_AS_OF when the process starts
+        with warehouse.dbt_env(dbt_build_environment(config)):
             invocation = dbt.cli(dbt_build_args(config), context=context, target_path=target)
         yield from invocation.stream()
         # Keep the artifacts of a failed build for debugging; a successful one leaves nothing behind.
         if invocation.is_successful():
+            _keep_partial_parse(project, target)
             shutil.rmtree(target, ignore_errors=True)
 
     return dbt_models
