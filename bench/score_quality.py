@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
+from ingestion.config import vocabulary  # noqa: E402
 from ingestion.dbt_runner import run_dbt  # noqa: E402
 from ingestion.generate import GenerateConfig, generate  # noqa: E402
 from ingestion.generate.truth import PlantedTruth, planted_truth  # noqa: E402
@@ -54,10 +55,10 @@ DAYS = 60
 CHURN = ("churned", "at_risk")  # planted to churn or be at risk
 DECLINE = (*CHURN, "declining")
 STEADY_ACCOUNTS = ("healthy", "expansion", "steady", "small_healthy", "trial")
-RISK_LABELS = ("high", "medium", "low")
-USER_SEGMENTS = ("power", "active", "casual", "dormant")
+RISK_LABELS = tuple(reversed(vocabulary("risk_levels")))  # worst first
+USER_SEGMENTS = vocabulary("user_segments")
 CUSTOMER_SEGMENTS = ("new", "at_risk", "high_value", "regular", "occasional")
-GRADES = ("A+", "A", "B+", "B", "C+", "C", "D")
+GRADES = vocabulary("performance_grades")
 
 TARGETS = {
     "churn_high_recall": 0.90,

@@ -132,6 +132,15 @@ def project_vars() -> dict[str, Any]:
     return {**declared, **dbt_var_overrides()}
 
 
+def vocabulary(name: str) -> tuple[str, ...]:
+    """A value list of ``dbt_project.yml``'s vars (e.g. ``performance_grades``), in its order: the
+    one list the marts' ``accepted_values`` tests, the report and the evaluation all read."""
+    values = project_var(name)
+    if not isinstance(values, list):
+        raise TypeError(f"dbt var {name!r} is not a list of values")
+    return tuple(str(v) for v in values)
+
+
 def project_var(name: str) -> Any:
     """One var of ``dbt_project.yml`` (after overrides); a missing var is a programming error."""
     values = project_vars()

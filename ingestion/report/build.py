@@ -37,9 +37,9 @@ class ReportResult:
     tables: int
 
 
-RISK_RANK = {"low": 1, "medium": 2, "high": 3}
-SEVERITY_RANK = {"info": 1, "warning": 2, "critical": 3}
-GRADE_RANK = {grade: 7 - i for i, grade in enumerate(queries.GRADES)}
+def _rank(worst_or_best_first: tuple[str, ...]) -> dict[str, int]:
+    """Sort ranks of a vocabulary listed from the top down: the first value ranks highest."""
+    return {value: len(worst_or_best_first) - i for i, value in enumerate(worst_or_best_first)}
 
 
 def _badge(value: object) -> str | None:
@@ -69,7 +69,7 @@ def _accounts_section(con: duckdb.DuckDBPyConnection, limits: Limits) -> html.Se
             title="health score 0–100 on the as-of day",
             group=product,
         ),
-        Column("churn_risk", "churn risk", badge=_badge, group=product, rank=RISK_RANK),
+        Column("churn_risk", "churn risk", badge=_badge, group=product, rank=_rank(queries.risk_levels())),
         Column("churn_risk_points", "points", integer, True, group=product),
         Column(
             "users_active_30d", "active 30 d", integer, True, title="users active in 30 days", group=product
@@ -97,7 +97,7 @@ def _accounts_section(con: duckdb.DuckDBPyConnection, limits: Limits) -> html.Se
             title="mean all-time performance score",
             group=agents,
         ),
-        Column("agent_mean_grade", "grade", badge=_badge, group=agents, rank=GRADE_RANK),
+        Column("agent_mean_grade", "grade", badge=_badge, group=agents, rank=_rank(queries.grades())),
         Column("agent_csat_avg", "CSAT (1–5)", decimal2, True, group=agents),
         Column("widget_sessions_30d", "sessions", integer, True, group=widget),
         Column("widget_conversations_30d", "with conversation", integer, True, group=widget),
@@ -136,7 +136,7 @@ def _health_section(con: duckdb.DuckDBPyConnection, limits: Limits) -> html.Sect
         [
             Column("account_name", "account", wrap=True),
             Column("account_id", "account id"),
-            Column("churn_risk", "churn risk", badge=_badge, rank=RISK_RANK),
+            Column("churn_risk", "churn risk", badge=_badge, rank=_rank(queries.risk_levels())),
             Column("churn_risk_points", "points", integer, True),
             Column("health_score", "health", decimal1, True),
             Column("days_since_last_activity", "days inactive", integer, True),
@@ -177,7 +177,7 @@ def _agents_section(con: duckdb.DuckDBPyConnection, limits: Limits) -> html.Sect
             Column("performance_rank", "rank", integer, True),
             Column("agent_name", "agent"),
             Column("account_name", "account"),
-            Column("performance_grade", "grade", badge=_badge, rank=GRADE_RANK),
+            Column("performance_grade", "grade", badge=_badge, rank=_rank(queries.grades())),
             Column("performance_score", "score", decimal1, True),
             Column("total_conversations", "conversations", integer, True),
             Column("customer_satisfaction_avg", "CSAT (1–5)", decimal2, True),
@@ -217,7 +217,7 @@ def _alerts_section(con: duckdb.DuckDBPyConnection, limits: Limits) -> html.Sect
     table = render(
         queries.latest_alerts(con, limits.alerts),
         [
-            Column("severity", "severity", badge=_badge, rank=SEVERITY_RANK),
+            Column("severity", "severity", badge=_badge, rank=_rank(queries.severities())),
             Column("alert_type", "kind", text),
             Column("account_name", "account"),
             Column("subject_type", "about", text),

@@ -16,7 +16,7 @@ from datetime import date
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ingestion.report.queries import GRADES, RISK_LEVELS, SCORE_BANDS, SEVERITIES, Frame
+from ingestion.report.queries import Frame, grades, risk_levels, score_bands, severities
 
 GREEN, BLUE, AMBER, RED, GREY = "#2e7d32", "#1565c0", "#f9a825", "#c62828", "#9e9e9e"
 BAND_COLOURS = {"excellent": GREEN, "good": BLUE, "needs_attention": AMBER, "at_risk": RED}
@@ -103,7 +103,7 @@ def health_histogram(frame: Frame, bin_width: int = 5) -> Chart:
     counts: dict[str, dict[float, int]] = defaultdict(dict)
     for bin_start, risk, accounts in frame.rows:
         counts[risk][float(bin_start)] = int(accounts)
-    for risk in _ordered(counts, (*RISK_LEVELS, "unknown")):
+    for risk in _ordered(counts, (*risk_levels(), "unknown")):
         bins = sorted(counts[risk])
         fig.add_bar(
             x=[b + bin_width / 2 for b in bins],
@@ -192,7 +192,7 @@ def success_trend(bands: Frame, means: Frame) -> Chart:
             current_weeks.add(week_start)
     weeks = sorted({row[0] for row in bands.rows})
     keys = [w.isoformat() for w in weeks]  # one category per week, labelled below
-    for band in _ordered(per_band, tuple(reversed(SCORE_BANDS))):
+    for band in _ordered(per_band, tuple(reversed(score_bands()))):
         fig.add_bar(
             x=keys,
             y=[per_band[band].get(w, 0) for w in weeks],
@@ -242,16 +242,17 @@ def success_trend(bands: Frame, means: Frame) -> Chart:
 
 def agent_grades(frame: Frame) -> Chart:
     counts = {grade: int(n) for grade, n in frame.rows}
-    grades = _ordered(counts, GRADES)
+    order = grades()
+    present = _ordered(counts, order)
     fig = go.Figure(
         go.Bar(
-            x=grades,
-            y=[counts[g] for g in grades],
-            marker_color=[GRADE_COLOURS.get(g, GREY) for g in grades],
+            x=present,
+            y=[counts[g] for g in present],
+            marker_color=[GRADE_COLOURS.get(g, GREY) for g in present],
             hovertemplate="grade %{x}: %{y} agents<extra></extra>",
         )
     )
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(GRADES))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(order))
     _whole_counts(fig, max(counts.values(), default=0))
     _layout(
         fig,
@@ -382,7 +383,7 @@ def alerts_by_kind(frame: Frame) -> Chart:
             totals[kind] += n
     kinds = sorted(totals, key=lambda k: (totals[k], k))
     fig = go.Figure()
-    for severity in _ordered(per_severity, SEVERITIES):
+    for severity in _ordered(per_severity, severities()):
         fig.add_bar(
             y=[label(k) for k in kinds],
             x=[per_severity[severity].get(k, 0) for k in kinds],

@@ -16,6 +16,8 @@ from typing import Any
 
 import duckdb
 
+from ingestion.config import vocabulary
+
 # The marts the report reads (the serving database must hold them all).
 REPORT_MARTS = [
     "account_overview",
@@ -30,10 +32,25 @@ REPORT_MARTS = [
     "dim_accounts",
 ]
 
-SCORE_BANDS = ("excellent", "good", "needs_attention", "at_risk")
-RISK_LEVELS = ("high", "medium", "low")
-SEVERITIES = ("critical", "warning", "info")
-GRADES = ("A+", "A", "B+", "B", "C+", "C", "D")
+
+def score_bands() -> tuple[str, ...]:
+    """Client score bands, best first (dbt var ``client_score_bands``)."""
+    return vocabulary("client_score_bands")
+
+
+def risk_levels() -> tuple[str, ...]:
+    """Churn risk levels, worst first (dbt var ``risk_levels`` is lowest first)."""
+    return tuple(reversed(vocabulary("risk_levels")))
+
+
+def severities() -> tuple[str, ...]:
+    """Alert severities, worst first (dbt var ``alert_severities`` is mildest first)."""
+    return tuple(reversed(vocabulary("alert_severities")))
+
+
+def grades() -> tuple[str, ...]:
+    """Agent performance grades, best first (dbt var ``performance_grades``)."""
+    return vocabulary("performance_grades")
 
 
 @dataclass(frozen=True)

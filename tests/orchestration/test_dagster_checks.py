@@ -9,6 +9,7 @@ import dagster as dg
 import pytest
 from rawdata import records, write_jsonl
 
+from ingestion.config import vocabulary
 from ingestion.streams import STREAMS_BY_TABLE
 from ingestion.warehouse import warehouse
 from orchestration.assets.landing import build_landing_asset, landing_asset_key
@@ -70,6 +71,7 @@ def test_score_of_140_fails_its_check(tmp_path: Path) -> None:
         "agent_performance": (
             *MART_SUITES["agent_performance"],
             between("*_ratio", 0, 1, name="ratios_in_0_1", numeric_only=True),  # matches no column
+            in_set("performance_grade", vocabulary("performance_grades"), name="performance_grade_in_set"),
             in_set("missing_band", ("a",), name="missing_band_in_set"),  # a named column that is missing
         )
     }
