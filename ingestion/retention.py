@@ -227,7 +227,7 @@ def policies() -> tuple[Rule, ...]:
         keep("marts.widget_devices", policy="daily aggregates per chatbot: indefinitely, as daily stats"),
         keep(
             "intermediate.int_user_agents_parsed",
-            policy="parsed user-agent strings, nothing personal: as long as a row of fct_events has one (the model's post-hook)",
+            policy="parsed user-agent strings, nothing personal: as long as an event has one (the model's post-hook)",
         ),
     )
 

@@ -4,7 +4,7 @@ with
 
 conversations as (
 
-    select * from {{ ref('fct_conversations') }}
+    select * from {{ ref('int_conversations_enriched') }}
 
 ),
 

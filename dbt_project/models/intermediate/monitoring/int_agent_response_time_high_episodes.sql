@@ -8,7 +8,7 @@ with
 
 conversations as (
 
-    select * from {{ ref('fct_conversations') }}
+    select * from {{ ref('int_conversations_enriched') }}
 
 ),
 

@@ -1,10 +1,10 @@
-"""One row per distinct user agent seen in fct_events: browser, OS and device from ua-parser.
+"""One row per distinct user agent of the events (int_events_unioned): browser, OS and device
+from ua-parser.
 
 ua-parser (uap-core's regexes, Rust matcher) runs once per distinct user-agent string: the
-model is incremental on the string and parses only agents it has not parsed yet, found among
-the fct_events rows (re)written since its last run; a post-hook (_int_web__models.yml) deletes
-the agents no row of fct_events has any more, so after pruning the table still equals a full
-refresh. Bots: ua-parser's device family 'Spider', headless and automation browsers, and the
+model is incremental on the string and parses only the agents it has not parsed yet (a distinct
+over one column, then an anti-join with this table); a post-hook (_int_web__models.yml) deletes
+the agents no event has any more, so after pruning the table still equals a full refresh. Bots: ua-parser's device family 'Spider', headless and automation browsers, and the
 usual bot tokens of HTTP clients and crawlers.
 device_type: bot / tablet / mobile / desktop (rules below).
 """
@@ -92,14 +92,10 @@ def model(dbt, session):
         incremental_strategy="delete+insert",
         unique_key="user_agent",
     )
-    events = dbt.ref("fct_events")
+    events = dbt.ref("int_events_unioned")
     query = "select distinct user_agent from events where user_agent is not null"
     if dbt.is_incremental:
-        this = repr(dbt.this)
-        query += (
-            f" and processed_at >= (select coalesce(max(parsed_at), timestamp '1970-01-01') from {this})"
-            f" and user_agent not in (select user_agent from {this})"
-        )
+        query = f"select * from ({query}) as seen where user_agent not in (select user_agent from {dbt.this!r})"
     spark = type(session).__module__.startswith("pyspark")  # dbt-spark: DataFrames, not relations
     if spark:
         events.createOrReplaceTempView("events")
