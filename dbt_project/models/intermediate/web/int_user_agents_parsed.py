@@ -95,7 +95,9 @@ def model(dbt, session):
     events = dbt.ref("int_events_unioned")
     query = "select distinct user_agent from events where user_agent is not null"
     if dbt.is_incremental:
-        query = f"select * from ({query}) as seen where user_agent not in (select user_agent from {dbt.this!r})"
+        query = (
+            f"select * from ({query}) as seen where user_agent not in (select user_agent from {dbt.this!r})"
+        )
     spark = type(session).__module__.startswith("pyspark")  # dbt-spark: DataFrames, not relations
     if spark:
         events.createOrReplaceTempView("events")
