@@ -24,18 +24,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeAlias
 
 import dagster as dg
-
-if TYPE_CHECKING:
-    from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 from dagster_dbt import build_dbt_asset_selection
 
 from orchestration.assets.landing import LANDING_GROUP
 from orchestration.assets.retention import RETENTION_GROUP
 from orchestration.assets.serving import SERVING_GROUP
 from orchestration.resources import WAREHOUSE_RUN_TAGS
+
+# What dg.define_asset_job returns (dagster's AssetJob, a class dagster does
+# not export): a job of an asset selection, resolved against the Definitions it is given to.
+AssetJob: TypeAlias = Any
 
 DAILY_TAG = "daily"
 WEEKLY_TAG = "weekly"
@@ -59,15 +60,15 @@ def cadence_selection(tag: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Jobs:
-    landing: UnresolvedAssetJobDefinition
-    hourly: UnresolvedAssetJobDefinition
-    daily: UnresolvedAssetJobDefinition
-    weekly: UnresolvedAssetJobDefinition
+    landing: AssetJob
+    hourly: AssetJob
+    daily: AssetJob
+    weekly: AssetJob
     # Whether the job runs dbt (its run config then carries the dbt op's config).
     daily_runs_dbt: bool
     weekly_runs_dbt: bool
 
-    def all(self) -> list[UnresolvedAssetJobDefinition]:
+    def all(self) -> list[AssetJob]:
         return [self.landing, self.hourly, self.daily, self.weekly]
 
 

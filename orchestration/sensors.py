@@ -17,7 +17,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
@@ -25,10 +24,8 @@ import duckdb
 from ingestion.landing import walk
 from ingestion.streams import MANIFEST_TABLE, UnknownFormatError, UnknownStreamError, file_format, stream_for
 from orchestration.assets.landing import landing_asset_key
+from orchestration.jobs import AssetJob
 from orchestration.resources import RawRootResource, WarehouseResource
-
-if TYPE_CHECKING:
-    from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 SENSOR_INTERVAL_SECONDS = 60
 
@@ -105,7 +102,7 @@ def landed_files(warehouse: WarehouseResource) -> set[tuple[str, int]]:
         con.close()
 
 
-def build_raw_files_sensor(landing_job: "UnresolvedAssetJobDefinition") -> dg.SensorDefinition:
+def build_raw_files_sensor(landing_job: AssetJob) -> dg.SensorDefinition:
     @dg.sensor(
         job=landing_job,
         name="raw_files_sensor",

@@ -8,13 +8,15 @@ re-made when a file of the dbt project is newer than it, so an edited model show
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dagster._utils import run_with_concurrent_update_guard
 from dagster_dbt import DagsterDbtProjectPreparer, DbtCliResource, DbtProject
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -69,6 +71,30 @@ def manifest_is_stale(project: DbtProject) -> bool:
     return not path.exists() or path.stat().st_mtime < _newest_source_mtime(project)
 
 
+@contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<path>.lock`` (one process at a time; others block)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def update_once(target: Path, update: Callable[[], None]) -> None:
+    """Run ``update`` (which rewrites ``target``) unless another process rewrote it meanwhile.
+
+    Two code servers starting at once both find the manifest stale: the second waits for the
+    first's ``dbt parse`` and then uses its manifest instead of parsing again."""
+    before = target.stat().st_mtime if target.exists() else 0.0
+    with _exclusive(target):
+        if target.exists() and target.stat().st_mtime > before:
+            return
+        update()
+
+
 class StaleManifestPreparer(DagsterDbtProjectPreparer):
     """dagster-dbt's preparer, but under ``dagster dev`` it parses only when the manifest is stale,
     and it runs the venv's ``dbt`` (the project has no dbt packages, so no ``dbt deps``)."""
@@ -78,7 +104,7 @@ class StaleManifestPreparer(DagsterDbtProjectPreparer):
             super().prepare_if_dev(project)
 
     def prepare(self, project: DbtProject) -> None:
-        run_with_concurrent_update_guard(project.manifest_path, self._parse, project=project)
+        update_once(project.manifest_path, lambda: self._parse(project))
 
     def _parse(self, project: DbtProject) -> None:
         dbt = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
