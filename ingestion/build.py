@@ -21,7 +21,7 @@ from ingestion import config
 from ingestion.dbt_runner import LOCK_CONFLICT, DbtResult, run_dbt
 from ingestion.serving import Published, publish
 from ingestion.streams import STREAMS
-from ingestion.warehouse import Notify, open_duckdb, wait_until_free, warehouse, writer_lock
+from ingestion.warehouse import Notify, wait_until_free, warehouse, writer_lock
 
 # The main event time of each raw stream, for the data's time range.
 _TIME_FIELDS = {
@@ -148,10 +148,7 @@ def build(
                 break
         outcome = BuildResult(result, 0.0, notes=notes)
         if result.returncode == 0:
-            con = open_duckdb(path, wait=wait, notify=notify)
-            try:
+            with warehouse(path, wait=wait, notify=notify) as con:
                 outcome.published = publish(con, serving, as_of=as_of_text, build_summary=result.summary())
-            finally:
-                con.close()
     outcome.seconds = time.perf_counter() - started
     return outcome

@@ -176,7 +176,7 @@ def cmd_prune(args: argparse.Namespace) -> int:
 def cmd_forget(args: argparse.Namespace) -> int:
     from ingestion.privacy import forget, rewrite_database
     from ingestion.serving import publish
-    from ingestion.warehouse import open_duckdb, warehouse, writer_lock
+    from ingestion.warehouse import warehouse, writer_lock
 
     path = config.warehouse_path()
     with writer_lock(path, wait=args.wait, notify=eprint, purpose="ewh forget"):
@@ -185,11 +185,8 @@ def cmd_forget(args: argparse.Namespace) -> int:
             if not args.dry_run:
                 rewrite_database(con, path)  # closes con: the erased bytes go with the old file
         if not args.dry_run and config.serving_path().exists():
-            con = open_duckdb(path, wait=args.wait)
-            try:
+            with warehouse(path, wait=args.wait) as con:
                 publish(con, config.serving_path())
-            finally:
-                con.close()
     verb = "would delete" if args.dry_run else "deleted"
     ids = ", ".join(sorted(report.subject.ids))
     print(

@@ -233,10 +233,12 @@ def _check_path(path: Path, *, read_only: bool) -> None:
         )
 
 
-def open_duckdb(
+def _connect(
     path: Path, *, read_only: bool = False, wait: float | None = None, notify: Notify | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """``duckdb.connect`` that waits while another process holds the file, with one-line errors."""
+    """``duckdb.connect`` that waits while another process holds the file, with one-line errors.
+
+    Callers open the warehouse with :func:`warehouse` (a context manager), never with this."""
     path = Path(path)
     _check_path(path, read_only=read_only)
     if not read_only:
@@ -293,7 +295,7 @@ def warehouse(
     """The warehouse, open for writing (under the writer lock, raw tables ensured) or read-only."""
     path = config.warehouse_path() if path is None else config.resolve(path)
     if read_only:
-        con = open_duckdb(path, read_only=True, wait=wait, notify=notify)
+        con = _connect(path, read_only=True, wait=wait, notify=notify)
         try:
             yield con
         finally:
@@ -301,7 +303,7 @@ def warehouse(
         return
     _check_path(path, read_only=False)
     with writer_lock(path, wait=wait, purpose=purpose, notify=notify):
-        con = open_duckdb(path, wait=wait, notify=notify)
+        con = _connect(path, wait=wait, notify=notify)
         try:
             # Landing commits once per batch; checkpointing the WAL every 16 MB (the default)
             # made landing many files twice as slow. DuckDB still checkpoints on close.
@@ -314,7 +316,7 @@ def warehouse(
 
 def wait_until_free(path: Path, *, wait: float | None = None, notify: Notify | None = None) -> None:
     """Return once no other process has the file open (a subprocess such as dbt can then open it)."""
-    open_duckdb(path, wait=wait, notify=notify).close()
+    _connect(path, wait=wait, notify=notify).close()
 
 
 # ------------------------------------------------------------------ raw schema

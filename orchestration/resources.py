@@ -27,13 +27,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from pydantic import Field, PrivateAttr
 
 from ingestion import config
-from ingestion.warehouse import (
-    WarehouseError,
-    ensure_raw_schema,
-    open_duckdb,
-    wait_until_free,
-    writer_lock,
-)
+from ingestion.warehouse import WarehouseError, wait_until_free, warehouse, writer_lock
 from orchestration.dbt.project import dbt_executable
 
 # Every op that opens the warehouse runs in this pool (limit 1 in orchestration/dagster.yaml).
@@ -87,16 +81,10 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection closed on exit (never held across steps), raw tables ensured when writable."""
         try:
-            con = open_duckdb(self.resolved_path(), read_only=read_only, wait=self.wait())
+            with warehouse(self.resolved_path(), read_only=read_only, wait=self.wait()) as con:
+                yield con
         except WarehouseError as exc:
             raise dg.Failure(str(exc)) from None
-        try:
-            if not read_only:
-                con.execute("set checkpoint_threshold = '1GB'")
-                ensure_raw_schema(con)
-            yield con
-        finally:
-            con.close()
 
     def wait_until_free(self) -> None:
         """Wait until no other process has the file open (dbt, a subprocess, must open it)."""

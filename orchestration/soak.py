@@ -447,7 +447,7 @@ def _run_schedule(
     import dagster as dg
 
     from ingestion import config
-    from ingestion.warehouse import open_duckdb
+    from ingestion.warehouse import warehouse
     from orchestration.dbt.project import dbt_project, prepare
     from orchestration.definitions import build_definitions
     from orchestration.schedules import as_of_run_config
@@ -526,12 +526,9 @@ def _run_schedule(
                         cfg,
                         f"{tick:%Y-%m-%d %H:%M} {job_name:<18} {seconds:6.1f} s {'ok' if run.success else note}",
                     )
-            con = open_duckdb(config.warehouse_path(), read_only=True, wait=60)
-            try:
+            with warehouse(config.warehouse_path(), read_only=True, wait=60) as con:
                 for problem in _retention_problems(con, last_build, last_prune) + _duplicate_problems(con):
                     result.problems.append(f"{tick:%Y-%m-%d %H:%M}: {problem}")
-            finally:
-                con.close()
             if result.problems and len(result.problems) > 20:
                 break
             tick += timedelta(hours=1)
@@ -578,7 +575,7 @@ def _compare_with_full_refresh(
     from ingestion.build import build
     from ingestion.fingerprint import fingerprint_table
     from ingestion.retention import period_days
-    from ingestion.warehouse import open_duckdb
+    from ingestion.warehouse import warehouse
 
     end = cfg.start + timedelta(days=cfg.days)
     incremental = work / "warehouse.duckdb"
@@ -597,9 +594,7 @@ def _compare_with_full_refresh(
         result.problems.append("the --full-refresh build failed: " + "; ".join(built.dbt.failures()[:5]))
         return
     widget_cutoff = end - timedelta(days=period_days("widget_raw_events"))
-    a = open_duckdb(incremental, read_only=True)
-    b = open_duckdb(full, read_only=True)
-    try:
+    with warehouse(incremental, read_only=True) as a, warehouse(full, read_only=True) as b:
         for table, leave_out in COMPARED.items():
             schema, name = table.split(".")
             where = None
@@ -629,9 +624,6 @@ def _compare_with_full_refresh(
             "raw.widget__events",
         ):
             result.rows[table] = a.execute(f"select count(*) from {table}").fetchone()[0]
-    finally:
-        a.close()
-        b.close()
     del fingerprint_table
 
 
