@@ -17,6 +17,11 @@
 -- re-sessionized from its safe point — the start of its earliest built session that ends less
 -- than the timeout before the first changed event — and its events from there on replace
 -- their previous rows (delete+insert on event_key).
+--
+-- Why one model of this length: the changed events, their actors' safe points and the
+-- re-sessionized rows must be computed against this table's state before the run, in the one
+-- statement dbt's delete+insert runs; intermediate models would be views over a table that the
+-- same run rewrites. The actor and inheritance expressions are macros (macros/marts/).
 {{
     config(
         materialized='incremental',

@@ -16,6 +16,12 @@
 -- looks back at them). A session is new when no such session of its actor starts before it.
 -- Sessions age out of that window without being rebuilt, so the second post-hook re-stamps
 -- the flag of every session in the window whose actor's first session changed.
+--
+-- Why one model of this length: its incremental branch builds rows three ways (new sessions of
+-- the touched actors, re-stamped earlier sessions, range markers) and unions them into one
+-- replace_ranges statement; split into models, the intermediate steps would have to be
+-- incremental tables of their own, each with its replace points, and a full refresh could no
+-- longer be compared with an incremental run in one place (tests/test_incremental.py).
 {{
     config(
         materialized='incremental',
