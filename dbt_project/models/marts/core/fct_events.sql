@@ -21,7 +21,7 @@
 -- Why one model of this length: the changed events, their actors' safe points and the
 -- re-sessionized rows must be computed against this table's state before the run, in the one
 -- statement dbt's delete+insert runs; intermediate models would be views over a table that the
--- same run rewrites. The actor and inheritance expressions are macros (macros/marts/).
+-- same run rewrites. The actor and inheritance expressions are macros (macros/web/sessionization.sql).
 {{
     config(
         materialized='incremental',
