@@ -5,7 +5,10 @@
 -- Windows are the `health_window_days` days ending at that moment, (moment - N days, moment]
 -- (docs/metrics.md, "Time rules"). For the days before as_of's day the moment is a midnight, so
 -- a window is exactly the N dates ending that day and distinct counts come from coverage runs
--- (macros/windows/coverage.sql); as_of's own day is measured from the events' timestamps.
+-- (macros/windows/coverage.sql); as_of's own day is measured from the events' timestamps
+-- (int_product_account_windows_at_as_of).
+-- Its length: six per-day measures (deltas) joined onto one account-day spine and summed in one
+-- window pass; they share the spine and the window, so they stay together.
 with
 
 users as (
@@ -20,12 +23,6 @@ user_days as (
 
 ),
 
-feature_days as (
-
-    select * from {{ ref('int_product_feature_days_aggregated') }}
-
-),
-
 tickets as (
 
     select * from {{ ref('int_product_support_tickets') }}
@@ -35,6 +32,13 @@ tickets as (
 account_traits as (
 
     select * from {{ ref('int_product_account_traits_historized') }}
+
+),
+
+-- as_of's own day is measured from the events' timestamps, not from dates
+as_of_windows as (
+
+    select * from {{ ref('int_product_account_windows_at_as_of') }}
 
 ),
 
@@ -129,51 +133,6 @@ activity_days as (
         max(last_event_at) as last_event_at
     from account_user_days
     group by account_id, activity_date
-
-),
-
--- as_of's day: the window (as_of - N days, as_of] counted from timestamps
-as_of_window as (
-
-    select {{ window_start(as_of(), window_days) }} as window_start_at
-
-),
-
-as_of_active_users as (
-
-    select
-        account_user_days.account_id,
-        count(distinct account_user_days.user_id) as active_users_in_window
-    from account_user_days
-    cross join as_of_window
-    where account_user_days.last_event_at > as_of_window.window_start_at
-    group by account_user_days.account_id
-
-),
-
-as_of_features as (
-
-    select
-        feature_days.account_id,
-        count(distinct feature_days.feature_source || '|' || feature_days.feature_name) as features_in_window
-    from feature_days
-    cross join as_of_window
-    where feature_days.account_id is not null
-      and feature_days.last_used_at > as_of_window.window_start_at
-    group by feature_days.account_id
-
-),
-
-as_of_tickets as (
-
-    select
-        tickets.account_id,
-        count(*) as tickets_in_window
-    from tickets
-    cross join as_of_window
-    where tickets.account_id is not null
-      and tickets.occurred_at > as_of_window.window_start_at
-    group by tickets.account_id
 
 ),
 
@@ -292,15 +251,15 @@ final as (
         greatest(coalesce(account_days_rolled.total_users, 0), account_days_rolled.users_known_count) as total_users,
         account_days_rolled.active_users_count,
         case
-            when account_days_rolled.is_as_of_date then coalesce(as_of_active_users.active_users_in_window, 0)
+            when account_days_rolled.is_as_of_date then coalesce(as_of_windows.active_users_in_window, 0)
             else account_days_rolled.active_users_by_dates
         end as active_users_30d,
         case
-            when account_days_rolled.is_as_of_date then coalesce(as_of_features.features_in_window, 0)
+            when account_days_rolled.is_as_of_date then coalesce(as_of_windows.features_in_window, 0)
             else account_days_rolled.features_by_dates
         end as features_30d,
         case
-            when account_days_rolled.is_as_of_date then coalesce(as_of_tickets.tickets_in_window, 0)
+            when account_days_rolled.is_as_of_date then coalesce(as_of_windows.tickets_in_window, 0)
             else account_days_rolled.tickets_by_dates
         end as support_tickets_30d,
         account_days_rolled.last_activity_at,
@@ -308,14 +267,8 @@ final as (
         {{ whole_days_between('account_days_rolled.last_activity_at', 'account_days_rolled.measured_at') }}
             as days_since_last_activity
     from account_days_rolled
-    left join as_of_active_users
-        on account_days_rolled.account_id = as_of_active_users.account_id
-        and account_days_rolled.is_as_of_date
-    left join as_of_features
-        on account_days_rolled.account_id = as_of_features.account_id
-        and account_days_rolled.is_as_of_date
-    left join as_of_tickets
-        on account_days_rolled.account_id = as_of_tickets.account_id
+    left join as_of_windows
+        on account_days_rolled.account_id = as_of_windows.account_id
         and account_days_rolled.is_as_of_date
 
 )
