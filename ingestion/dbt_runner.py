@@ -83,6 +83,56 @@ def dbt_environment(as_of: str | None = None) -> dict[str, str]:
     return {AS_OF_ENV: as_of} if as_of else {}
 
 
+def artifact_args(project: Path, target_path: Path | None) -> tuple[Path, list[str]]:
+    """Where dbt writes its artifacts, and the flags that move them (and its logs) there."""
+    if not target_path:
+        return project / "target", []
+    target = Path(target_path).resolve()
+    return target, ["--target-path", str(target), "--log-path", str(target / "logs")]
+
+
+def vars_args(vars: dict | None) -> list[str]:
+    """``--vars`` with ``EWH_DBT_VARS`` and ``vars`` on top, when there are any."""
+    values = dbt_vars(vars)
+    return ["--vars", json.dumps(values)] if values else []
+
+
+def execute(
+    cmd: Sequence[str],
+    *,
+    env: dict[str, str],
+    cwd: Path,
+    target: Path,
+    what: str,
+    check: bool,
+    on_line: Callable[[str], None] | None,
+) -> DbtResult:
+    """Run a dbt command line: stream its output to ``on_line``, read ``target/run_results.json``.
+
+    With ``check`` a non-zero exit raises :class:`DbtError` naming ``what`` and the output's tail."""
+    results_path = target / "run_results.json"
+    results_path.unlink(missing_ok=True)
+    env = {**env}
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    with subprocess.Popen(
+        list(cmd), env=env, cwd=cwd, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=1
+    ) as proc:
+        lines = []
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if on_line:
+                on_line(line.rstrip("\n"))
+        returncode = proc.wait()
+    output = "".join(lines)
+    run_results = json.loads(results_path.read_text()) if results_path.exists() else None
+    result = DbtResult(returncode, output, run_results)
+    if check and returncode != 0:
+        tail = "\n".join(output.splitlines()[-60:])
+        raise DbtError(f"{what} failed (exit {returncode}).\n{tail}")
+    return result
+
+
 def run_dbt(
     args: Sequence[str],
     *,
@@ -103,33 +153,15 @@ def run_dbt(
     (tests give each warehouse its own, so runs never share artifacts).
     """
     project = (project_dir or dbt_project_dir()).resolve()
-    env = dict(os.environ)
-    env["EWH_WAREHOUSE"] = str(Path(warehouse).resolve())
-    env.update(dbt_environment(as_of))
-    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    cmd = [*_dbt_command(), *args, "--project-dir", str(project), "--profiles-dir", str(project)]
-    target = Path(target_path).resolve() if target_path else project / "target"
-    if target_path:
-        cmd += ["--target-path", str(target), "--log-path", str(target / "logs")]
-    all_vars = dbt_vars(vars)
-    if all_vars:
-        cmd += ["--vars", json.dumps(all_vars)]
-    results_path = target / "run_results.json"
-    results_path.unlink(missing_ok=True)
-    with subprocess.Popen(
-        cmd, env=env, cwd=project, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=1
-    ) as proc:
-        lines = []
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if on_line:
-                on_line(line.rstrip("\n"))
-        returncode = proc.wait()
-    output = "".join(lines)
-    run_results = json.loads(results_path.read_text()) if results_path.exists() else None
-    result = DbtResult(returncode, output, run_results)
-    if check and returncode != 0:
-        tail = "\n".join(output.splitlines()[-60:])
-        raise DbtError(f"dbt {' '.join(args)} failed (exit {returncode}).\n{tail}")
-    return result
+    env = {**os.environ, "EWH_WAREHOUSE": str(Path(warehouse).resolve()), **dbt_environment(as_of)}
+    target, moved = artifact_args(project, target_path)
+    cmd = [*_dbt_command(), *args, "--project-dir", str(project), "--profiles-dir", str(project), *moved]
+    return execute(
+        [*cmd, *vars_args(vars)],
+        env=env,
+        cwd=project,
+        target=target,
+        what=f"dbt {' '.join(args)}",
+        check=check,
+        on_line=on_line,
+    )

@@ -12,15 +12,13 @@ is ``dbt build --target spark`` with the project and profile folders filled in.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ingestion.config import dbt_project_dir
-from ingestion.dbt_runner import DbtError, DbtResult, dbt_environment, dbt_vars
+from ingestion.dbt_runner import DbtResult, artifact_args, dbt_environment, execute, vars_args
 from ingestion.spark.session import TARGET, spark_environment, use_spark_environment
 
 
@@ -95,35 +93,18 @@ def run_spark_dbt(
 
     ``environment`` adds variables to the subprocess's (e.g. another ``EWH_SPARK_DIR``)."""
     project = dbt_project_dir()
-    cmd = [sys.executable, "-m", "ingestion.spark.dbt", *args]
-    target = Path(target_path).resolve() if target_path else project / "target"
-    if target_path:
-        cmd += ["--target-path", str(target), "--log-path", str(target / "logs")]
-    all_vars = dbt_vars(vars)
-    if all_vars:
-        cmd += ["--vars", json.dumps(all_vars)]
+    target, moved = artifact_args(project, target_path)
     env = {**os.environ, **dbt_environment(as_of), **(environment or {})}
     env.update(spark_environment(env))
-    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    results_path = target / "run_results.json"
-    results_path.unlink(missing_ok=True)
-    lines = []
-    with subprocess.Popen(
-        cmd, env=env, cwd=project, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=1
-    ) as proc:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if on_line:
-                on_line(line.rstrip("\n"))
-        returncode = proc.wait()
-    output = "".join(lines)
-    run_results = json.loads(results_path.read_text()) if results_path.exists() else None
-    result = DbtResult(returncode, output, run_results)
-    if check and returncode != 0:
-        tail = "\n".join(output.splitlines()[-60:])
-        raise DbtError(f"dbt {' '.join(args)} --target spark failed (exit {returncode}).\n{tail}")
-    return result
+    return execute(
+        [sys.executable, "-m", "ingestion.spark.dbt", *args, *moved, *vars_args(vars)],
+        env=env,
+        cwd=project,
+        target=target,
+        what=f"dbt {' '.join(args)} --target spark",
+        check=check,
+        on_line=on_line,
+    )
 
 
 # dbt commands that open a connection (and so start the Spark driver)
