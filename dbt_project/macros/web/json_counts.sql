@@ -32,12 +32,18 @@
 
 
 {#-
-    The first day a widget daily table may recompute: as_of minus
-    var('retention_widget_raw_events_days'). Older days are final — their raw events are pruned
-    after that many days (docs/retention.md), so a recompute would lose them.
+    The first day a widget daily table may recompute: the first whole day at or after the raw
+    widget events' retention cutoff, as_of minus var('retention_widget_raw_events_days'). Older
+    days are final — their raw events are pruned (docs/retention.md), and so is the start of the
+    day the cutoff falls in (unless the cutoff is a midnight): a recompute would lose them.
 -#}
 {% macro widget_stats_recompute_horizon() -%}
-    cast({{ dbt.dateadd('day', -1 * var('retention_widget_raw_events_days'), as_of()) }} as date)
+    {%- set cutoff = retention_cutoff('widget_raw_events') -%}
+    case
+        when cast(cast({{ cutoff }} as date) as {{ dbt.type_timestamp() }}) = {{ cutoff }}
+            then cast({{ cutoff }} as date)
+        else cast({{ dbt.dateadd('day', 1, 'cast(' ~ cutoff ~ ' as date)') }} as date)
+    end
 {%- endmacro %}
 
 

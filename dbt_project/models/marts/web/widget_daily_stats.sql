@@ -2,8 +2,8 @@
 -- the chatbot's widget sessions (fct_sessions, source 'widget') that started that day (UTC),
 -- bots left out. Kept indefinitely (docs/retention.md): incremental with full_refresh disabled,
 -- and a run only recomputes days from the first day its new sessions touch, never days before the
--- recompute horizon (as_of - retention_widget_raw_events_days), so pruning raw events never
--- takes a day away. Rules of every column: _web__models.yml.
+-- recompute horizon (the first whole day after as_of - retention_widget_raw_events_days), so
+-- pruning raw events never takes a day away. Rules of every column: _web__models.yml.
 {{
     config(
         materialized='incremental',
