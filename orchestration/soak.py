@@ -715,7 +715,11 @@ def render(result: SoakResult) -> str:
         "|---|---|",
     ]
     lines += [f"| {t} | {r} |" for t, r in result.comparison.items()]
-    lines += ["", "Kept beyond raw retention on purpose (still there after the full refresh, their days before its recompute horizon unchanged):", ""]
+    lines += [
+        "",
+        "Kept beyond raw retention on purpose (still there after the full refresh, their days before its recompute horizon unchanged):",
+        "",
+    ]
     lines += [f"- {t}: {n:,} rows" for t, n in result.kept_beyond_raw.items()]
     if result.problems:
         lines += ["", "## Problems", ""] + [f"- {p}" for p in result.problems[:50]]
