@@ -34,7 +34,7 @@ from orchestration.assets.retention import RETENTION_GROUP
 from orchestration.assets.serving import SERVING_GROUP
 from orchestration.resources import WAREHOUSE_RUN_TAGS
 
-# What dg.define_asset_job returns (dagster's AssetJob, a class dagster does
+# What dg.define_asset_job returns (dagster's UnresolvedAssetJobDefinition, a class dagster does
 # not export): a job of an asset selection, resolved against the Definitions it is given to.
 AssetJob: TypeAlias = Any
 
