@@ -8,25 +8,15 @@
 -- detected on every UTC day it covers. Rules: docs/metrics.md, "Alerts".
 with
 
-client_weeks as (
+clients as (
 
-    select * from {{ ref('int_client_weeks_spined') }}
+    select * from {{ ref('int_clients_resolved') }}
 
 ),
 
 engagement_events as (
 
     select * from {{ ref('stg_client_success__events') }}
-
-),
-
-clients as (
-
-    select distinct
-        client_id,
-        organization_id
-    from client_weeks
-    where evaluation = 'week'
 
 ),
 

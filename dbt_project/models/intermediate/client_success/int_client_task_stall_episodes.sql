@@ -4,25 +4,15 @@
 -- as_of); detected on every UTC day it covers. Rules: docs/metrics.md, "Alerts".
 with
 
-client_weeks as (
+clients as (
 
-    select * from {{ ref('int_client_weeks_spined') }}
+    select * from {{ ref('int_clients_resolved') }}
 
 ),
 
 task_updates as (
 
     select * from {{ ref('stg_client_success__task_updates') }}
-
-),
-
-clients as (
-
-    select distinct
-        client_id,
-        organization_id
-    from client_weeks
-    where evaluation = 'week'
 
 ),
 

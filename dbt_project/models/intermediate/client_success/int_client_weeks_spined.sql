@@ -6,65 +6,16 @@
 -- Events after as_of are not seen.
 with
 
-engagement_events as (
+clients as (
 
-    select * from {{ ref('stg_client_success__events') }}
-
-),
-
-events_as_of as (
-
-    select
-        event_id,
-        client_id,
-        organization_id,
-        occurred_at
-    from engagement_events
-    where client_id is not null
-      and occurred_at <= {{ as_of() }}
-
-),
-
-client_first_weeks as (
-
-    select
-        client_id,
-        {{ iso_week_start('min(occurred_at)') }} as first_week_start,
-        min(occurred_at) as first_event_at
-    from events_as_of
-    group by client_id
-
-),
-
-organizations_ranked as (
-
-    -- a client's organization: the one on its latest event (as of as_of)
-    select
-        client_id,
-        organization_id,
-        row_number() over (
-            partition by client_id
-            order by occurred_at desc, event_id desc
-        ) as recency_rank
-    from events_as_of
-    where organization_id is not null
-
-),
-
-client_organizations as (
-
-    select
-        client_id,
-        organization_id
-    from organizations_ranked
-    where recency_rank = 1
+    select * from {{ ref('int_clients_resolved') }}
 
 ),
 
 weeks as (
 
     {{ calendar_spine(
-        '(select min(first_week_start) from client_first_weeks)',
+        '(select min(first_week_start) from clients)',
         iso_week_start(as_of()),
         step_days=7,
         column_name='week_start'
@@ -75,19 +26,17 @@ weeks as (
 client_weeks as (
 
     select
-        client_first_weeks.client_id,
-        client_organizations.organization_id,
+        clients.client_id,
+        clients.organization_id,
         weeks.week_start,
-        weeks.week_start = client_first_weeks.first_week_start as is_first_week,
-        client_first_weeks.first_week_start,
-        client_first_weeks.first_event_at,
+        weeks.week_start = clients.first_week_start as is_first_week,
+        clients.first_week_start,
+        clients.first_event_at,
         {{ is_complete_week('weeks.week_start') }} as is_complete_week,
         {{ week_days_elapsed('weeks.week_start') }} as days_elapsed
-    from client_first_weeks
+    from clients
     inner join weeks
-        on weeks.week_start >= client_first_weeks.first_week_start
-    left join client_organizations
-        on client_first_weeks.client_id = client_organizations.client_id
+        on weeks.week_start >= clients.first_week_start
 
 ),
 
