@@ -15,6 +15,10 @@ another as_of (a view built by the last hourly run) reaches them. The prune asse
 the dbt models in the daily job because every model that reads a pruned table depends on its
 prune asset (``orchestration/dbt/translator.py``).
 
+dbt runs a test only when the job builds every model the test reads (``--indirect-selection
+cautious``), so a cadence job also leaves out the checks of such tests (a relationships test
+from a weekly mart to a dim only the hourly build rebuilds): the hourly build runs them.
+
 A model joins the daily or weekly cadence with a dbt tag (``+tags: ["weekly"]`` in
 ``dbt_project.yml`` or ``config(tags=[...])``). Tagged models are also built hourly, so every
 mart stays fresh and buildable on a new warehouse; the cadence jobs rebuild them as of their tick.
@@ -42,6 +46,8 @@ DAILY_TAG = "daily"
 WEEKLY_TAG = "weekly"
 # What a cadence job leaves out of its tagged models' ancestors: the incremental models.
 NOT_AS_OF_RELATIVE = "config.materialized:incremental"
+# The check metadata dagster-dbt gives every dbt test: the test's unique id in the manifest.
+DBT_UNIQUE_ID = "dagster_dbt/unique_id"
 
 
 def manifest_has_tag(manifest: Mapping[str, Any], tag: str) -> bool:
@@ -56,6 +62,49 @@ def manifest_has_tag(manifest: Mapping[str, Any], tag: str) -> bool:
 def cadence_selection(tag: str) -> tuple[str, str]:
     """dbt select and exclude of a cadence job: the tagged models and their as_of-relative ancestors."""
     return f"+tag:{tag}", NOT_AS_OF_RELATIVE
+
+
+def cadence_nodes(manifest: Mapping[str, Any], tag: str) -> set[str]:
+    """The unique ids ``cadence_selection(tag)`` selects: the tagged nodes and their ancestors,
+    without the incremental models (what dbt selects with ``+tag:<tag>`` and that exclude)."""
+    nodes = manifest.get("nodes", {})
+    pending = [
+        unique_id
+        for unique_id, node in nodes.items()
+        if node.get("resource_type") in ("model", "seed", "snapshot") and tag in (node.get("tags") or [])
+    ]
+    selected: set[str] = set()
+    while pending:
+        unique_id = pending.pop()
+        if unique_id in selected:
+            continue
+        selected.add(unique_id)
+        pending.extend(nodes.get(unique_id, {}).get("depends_on", {}).get("nodes", []))
+    return {
+        unique_id
+        for unique_id in selected
+        if nodes.get(unique_id, {}).get("config", {}).get("materialized") != "incremental"
+    }
+
+
+def checks_dbt_will_not_run(
+    dbt_assets: dg.AssetsDefinition, manifest: Mapping[str, Any], selected: set[str]
+) -> list[dg.AssetCheckKey]:
+    """The asset checks of selected models whose dbt test also reads a model the job does not build.
+
+    dbt runs a test only when it builds every model the test reads (``--indirect-selection
+    cautious``): a relationships test from a weekly mart to a dim the weekly job does not rebuild
+    is left to the hourly build. Dagster would otherwise wait for a result that never comes."""
+    nodes = manifest.get("nodes", {})
+    left_out = []
+    for spec in dbt_assets.check_specs:
+        test = nodes.get((spec.metadata or {}).get(DBT_UNIQUE_ID, ""))
+        if test is None or test.get("attached_node") not in selected:
+            continue
+        parents = [p for p in test.get("depends_on", {}).get("nodes", []) if p in nodes]
+        if any(parent not in selected for parent in parents):
+            left_out.append(spec.key)
+    return left_out
 
 
 @dataclass(frozen=True)
@@ -89,7 +138,9 @@ def build_jobs(
 
     def cadence(tag: str) -> dg.AssetSelection:
         select, exclude = cadence_selection(tag)
-        return build_dbt_asset_selection([dbt_assets], dbt_select=select, dbt_exclude=exclude)
+        models = build_dbt_asset_selection([dbt_assets], dbt_select=select, dbt_exclude=exclude)
+        left_out = checks_dbt_will_not_run(dbt_assets, manifest, cadence_nodes(manifest, tag))
+        return models - dg.AssetSelection.checks(*left_out) if left_out else models
 
     daily = retention | (cadence(DAILY_TAG) | serving if has_daily else dg.AssetSelection.assets())
     weekly = cadence(WEEKLY_TAG) | serving if has_weekly else dg.AssetSelection.assets()

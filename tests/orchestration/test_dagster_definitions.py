@@ -148,6 +148,44 @@ def test_jobs_schedules_sensor(definitions: dg.Definitions, ewh_env) -> None:
     assert sensors["raw_files_sensor"].job_name == "landing_job"
 
 
+def test_cadence_jobs_wait_only_for_tests_dbt_runs(
+    definitions: dg.Definitions, asset_graph, manifest: dict
+) -> None:
+    # dbt runs a test only when the job builds every model it reads (--indirect-selection
+    # cautious): a job whose checks include any other would wait for a result that never comes.
+    translator = WarehouseDbtTranslator()
+    unique_ids = {
+        translator.get_asset_key(node): unique_id
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] in ("model", "seed", "snapshot")
+    }
+    jobs = {job.name: job for job in definitions.jobs}
+    left_out_somewhere = False
+    for name in ("daily_job", "weekly_scores_job"):
+        selection = jobs[name].selection
+        built = {unique_ids[key] for key in selection.resolve(asset_graph) if key in unique_ids}
+        checks = selection.resolve_checks(asset_graph)
+        tests = {
+            node["name"]: node
+            for node in manifest["nodes"].values()
+            if node["resource_type"] == "test" and node.get("attached_node") in built
+        }
+        assert tests and {key.name for key in checks} >= {
+            test_name
+            for test_name, test in tests.items()
+            if all(parent in built for parent in test["depends_on"]["nodes"] if parent in manifest["nodes"])
+        }, name
+        for key in checks:
+            test = tests.get(key.name)
+            if test is not None:
+                parents = [p for p in test["depends_on"]["nodes"] if p in manifest["nodes"]]
+                assert all(parent in built for parent in parents), (name, key.name)
+        on_built = {key for key in asset_graph.asset_check_keys if unique_ids.get(key.asset_key) in built}
+        left_out_somewhere |= bool(on_built - checks)
+    # the weekly marts' relationships to dims only the hourly build rebuilds are left out
+    assert left_out_somewhere
+
+
 def test_every_warehouse_op_is_in_the_pool(asset_graph, definitions: dg.Definitions) -> None:
     job = definitions.resolve_implicit_global_asset_job_def()
     pools = {node.name: node.definition.pool for node in job.graph.node_dict.values()}
