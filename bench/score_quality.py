@@ -111,7 +111,7 @@ def read_build(warehouse: Path, as_of: datetime, seconds: float) -> Build:
             con.execute("select user_id, user_segment from marts.user_segments").fetchall()
         )
         build.customer_segment = dict(
-            con.execute("select customer_id, customer_segment from marts.customer_insights").fetchall()
+            con.execute("select end_customer_id, customer_segment from marts.customer_insights").fetchall()
         )
         build.agent_grade = dict(
             con.execute(

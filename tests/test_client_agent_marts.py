@@ -325,7 +325,7 @@ def test_conversations_recomputed_and_agents_graded(built):
 def test_customer_segments_end_to_end(built):
     rows = query(
         built["warehouse"],
-        "select customer_id, customer_segment, lifetime_value, purchases_count from customer_insights order by 1",
+        "select end_customer_id, customer_segment, lifetime_value, purchases_count from customer_insights order by 1",
     )
     assert rows == [
         ("cust_a", "new", 1200.0, 1),

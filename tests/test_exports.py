@@ -326,8 +326,8 @@ def _ids_of(con: duckdb.DuckDBPyConnection, account: str) -> set[str]:
         "select ?",
         "select user_id from marts.dim_users where account_id = ?",
         "select agent_id from marts.dim_agents where account_id = ?",
-        "select customer_id from marts.customer_insights where account_id = ?",
-        "select customer_id from marts.fct_conversations where account_id = ?",
+        "select end_customer_id from marts.customer_insights where account_id = ?",
+        "select end_customer_id from marts.fct_conversations where account_id = ?",
         "select conversation_id from marts.fct_conversations where account_id = ?",
         "select end_customer_id from marts.dim_end_customers where latest_agent_id in "
         "(select agent_id from marts.dim_agents where account_id = ?)",

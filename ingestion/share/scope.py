@@ -6,7 +6,7 @@ to its account):
 1. ``account_id`` or ``organization_id`` — the row's own account;
 2. ``agent_id``, ``chatbot_id`` or ``latest_agent_id`` — the agent's owner in ``dim_agents``;
 3. ``user_id`` or ``client_id`` — the staff user's account in ``dim_users``;
-4. ``end_customer_id`` or ``customer_id`` — the end customer's account in ``customer_insights``;
+4. ``end_customer_id`` — the end customer's account in ``customer_insights``;
 5. ``session_id`` — the session's account in ``fct_sessions``.
 
 A mart with none of these describes the whole platform (``platform_distribution``,
@@ -27,7 +27,7 @@ KEY_RULES: list[tuple[tuple[str, ...], str | None, str | None]] = [
     (("account_id", "organization_id"), None, None),
     (("agent_id", "chatbot_id", "latest_agent_id"), "dim_agents", "agent_id"),
     (("user_id", "client_id"), "dim_users", "user_id"),
-    (("end_customer_id", "customer_id"), "customer_insights", "customer_id"),
+    (("end_customer_id",), "customer_insights", "end_customer_id"),
     (("session_id",), "fct_sessions", "session_id"),
 ]
 

@@ -46,7 +46,7 @@ final as (
         count(*) as total_conversations,
         count(case when is_completed then 1 end) as completed_conversations,
         cast(count(case when is_completed then 1 end) as double) / count(*) as completion_rate,
-        count(distinct customer_id) as unique_customers,
+        count(distinct end_customer_id) as unique_customers,
         avg(duration_seconds) as avg_duration_seconds,
         sum(message_count) as messages_count,
         count(response_time_avg_ms) as conversations_with_response_count,

@@ -49,7 +49,7 @@ final as (
         conversations_as_of.conversation_id,
         conversations_as_of.agent_id,
         agents.account_id,
-        conversations_as_of.customer_id,
+        conversations_as_of.end_customer_id,
         conversations_as_of.platform,
         conversations_as_of.session_id,
         conversations_as_of.started_at,

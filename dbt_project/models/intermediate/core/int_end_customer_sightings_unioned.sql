@@ -30,14 +30,14 @@ widget_identifies as (
 conversation_sightings as (
 
     select
-        customer_id as end_customer_id,
+        end_customer_id,
         'conversation_customer' as id_type,
         agent_id,
         platform,
         started_at as seen_at,
         'conversation' as seen_in
     from conversations
-    where customer_id is not null
+    where end_customer_id is not null
 
 ),
 

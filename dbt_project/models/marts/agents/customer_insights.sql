@@ -16,23 +16,23 @@ customer_conversations as (
     select
         *,
         row_number() over (
-            partition by customer_id
+            partition by end_customer_id
             order by started_at desc, conversation_id desc
         ) as recency_rank
     from conversations
-    where customer_id is not null
+    where end_customer_id is not null
 
 ),
 
 platform_counts as (
 
     select
-        customer_id,
+        end_customer_id,
         platform,
         count(*) as conversations_count,
         max(started_at) as last_started_at
     from customer_conversations
-    group by customer_id, platform
+    group by end_customer_id, platform
 
 ),
 
@@ -40,10 +40,10 @@ preferred_platforms as (
 
     -- the platform of most conversations; ties go to the most recently used
     select
-        customer_id,
+        end_customer_id,
         platform,
         row_number() over (
-            partition by customer_id
+            partition by end_customer_id
             order by conversations_count desc, last_started_at desc, platform
         ) as preference_rank
     from platform_counts
@@ -54,30 +54,30 @@ currency_totals as (
 
     -- purchase and other conversion values per currency, as recorded (not converted)
     select
-        customer_id,
+        end_customer_id,
         coalesce(upper(conversion_currency), 'UNKNOWN') as currency,
         sum(conversion_value) as conversion_value
     from customer_conversations
     where has_conversion
       and coalesce(conversion_value, 0) <> 0
-    group by customer_id, coalesce(upper(conversion_currency), 'UNKNOWN')
+    group by end_customer_id, coalesce(upper(conversion_currency), 'UNKNOWN')
 
 ),
 
 customer_currency_totals as (
 
     select
-        customer_id,
+        end_customer_id,
         {{ json_object_agg('currency', 'conversion_value') }} as lifetime_value_by_currency
     from currency_totals
-    group by customer_id
+    group by end_customer_id
 
 ),
 
 latest_conversations as (
 
     select
-        customer_id,
+        end_customer_id,
         account_id,
         agent_id,
         journey_stage
@@ -89,7 +89,7 @@ latest_conversations as (
 customer_totals as (
 
     select
-        customer_id,
+        end_customer_id,
         count(*) as total_interactions,
         count(distinct platform) as platforms_used_count,
         min(started_at) as first_contact_at,
@@ -118,7 +118,7 @@ customer_totals as (
         cast(count(case when sentiment_overall = 'negative' then 1 end) as double) / count(*) as negative_sentiment_rate,
         cast(count(case when is_escalated then 1 end) as double) / count(*) as escalation_rate
     from customer_conversations
-    group by customer_id
+    group by end_customer_id
 
 ),
 
@@ -135,12 +135,12 @@ customer_profiles as (
         {{ dbt.datediff('customer_totals.last_contact_at', as_of(), 'second') }} / 86400.0 as days_since_last_contact_exact
     from customer_totals
     left join latest_conversations
-        on customer_totals.customer_id = latest_conversations.customer_id
+        on customer_totals.end_customer_id = latest_conversations.end_customer_id
     left join preferred_platforms
-        on customer_totals.customer_id = preferred_platforms.customer_id
+        on customer_totals.end_customer_id = preferred_platforms.end_customer_id
         and preferred_platforms.preference_rank = 1
     left join customer_currency_totals
-        on customer_totals.customer_id = customer_currency_totals.customer_id
+        on customer_totals.end_customer_id = customer_currency_totals.end_customer_id
 
 ),
 
@@ -184,7 +184,7 @@ segmented_customers as (
 final as (
 
     select
-        customer_id,
+        end_customer_id,
         account_id,
         latest_agent_id,
         preferred_platform,

@@ -16,7 +16,7 @@ final as (
         conversation_id,
         agent_id,
         account_id,
-        customer_id,
+        end_customer_id,
         platform,
         session_id,
         started_at,

@@ -12,7 +12,7 @@ conversations_by_period as (
 
     select
         platform,
-        customer_id,
+        end_customer_id,
         agent_id,
         has_conversion,
         conversion_value_reporting,
@@ -25,7 +25,7 @@ conversations_by_period as (
 
     select
         platform,
-        customer_id,
+        end_customer_id,
         agent_id,
         has_conversion,
         conversion_value_reporting,
@@ -43,7 +43,7 @@ platform_periods as (
         period_type,
         period,
         count(*) as conversations_count,
-        count(distinct customer_id) as active_customers,
+        count(distinct end_customer_id) as active_customers,
         count(distinct agent_id) as agents_count,
         count(case when has_conversion then 1 end) as conversions_count,
         cast(count(case when has_conversion then 1 end) as double) / count(*) as conversion_rate,

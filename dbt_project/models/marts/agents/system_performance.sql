@@ -20,7 +20,7 @@ conversation_totals as (
         count(distinct case
             when started_at > {{ dbt.dateadd('day', -var('agent_active_window_days'), as_of()) }} then agent_id
         end) as active_agents,
-        count(distinct customer_id) as total_customers,
+        count(distinct end_customer_id) as total_customers,
         count(*) as total_conversations,
         count(case
             when started_at > {{ dbt.dateadd('day', -var('agent_active_window_days'), as_of()) }} then 1

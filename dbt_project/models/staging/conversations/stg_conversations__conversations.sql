@@ -30,7 +30,7 @@ final as (
     select
         conversationId as conversation_id,
         agentId as agent_id,
-        customerId as customer_id,
+        customerId as end_customer_id,
         platform,
         sessionId as session_id,
         startTime as started_at,
