@@ -9,6 +9,10 @@
 -- (int_product_account_windows_at_as_of).
 -- Its length: six per-day measures (deltas) joined onto one account-day spine and summed in one
 -- window pass; they share the spine and the window, so they stay together.
+-- A table, not a view like most intermediate models: its nine tests would each recompute it
+-- (a spine, windows and joins over the events) before its mart reads it.
+{{ config(materialized='table') }}
+
 with
 
 users as (

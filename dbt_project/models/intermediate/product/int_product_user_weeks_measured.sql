@@ -7,6 +7,11 @@
 -- ending at the week's measuring moment (the next Monday 00:00; as_of for the current week),
 -- and the login streak — the longest run of consecutive days with a product event within the
 -- week (its elapsed part for the current week).
+-- Its length: the feature window, the ticket window and the streak are three measures over
+-- one user-week spine, so they stay together. A table, not a view like most intermediate
+-- models: its five tests would each recompute it (spine, windows, joins over the events).
+{{ config(materialized='table') }}
+
 with
 
 users as (
