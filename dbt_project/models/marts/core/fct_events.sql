@@ -14,11 +14,11 @@
 -- Incremental (rules in models/marts/web/_web__models.yml): the events landed since the last
 -- build, the event-time look-back window and the events whose inherited account changed are
 -- "changed"; every actor they touch (and the actor a changed event had before) is
--- re-sessionized from its safe point — the start of its earliest built session that ends less
+-- re-sessionized from its replace point — the start of its earliest built session that ends less
 -- than the timeout before the first changed event — and its events from there on replace
 -- their previous rows (delete+insert on event_key).
 --
--- Why one model of this length: the changed events, their actors' safe points and the
+-- Why one model of this length: the changed events, their actors' replace points and the
 -- re-sessionized rows must be computed against this table's state before the run, in the one
 -- statement dbt's delete+insert runs; intermediate models would be views over a table that the
 -- same run rewrites. The actor and inheritance expressions are macros (macros/web/sessionization.sql).
@@ -147,24 +147,11 @@ touched_actors as (
 
 ),
 
-safe_points as (
+replace_points as (
 
-    -- a built session that ends less than the timeout before the first changed event can be
-    -- extended or merged by it: re-sessionize from the start of the earliest such session
-    select
-        touched_actors.source,
-        touched_actors.actor_id,
-        least(touched_actors.first_changed_at, min(previous_events.session_started_at)) as resessionize_from
-    from touched_actors
-    left join {{ this }} as previous_events
-        on touched_actors.source = previous_events.source
-        and touched_actors.actor_id = previous_events.actor_id
-        and previous_events.occurred_at
-            > {{ dbt.dateadd('minute', -1 * timeout_minutes, 'touched_actors.first_changed_at') }}
-        -- the same bound for all actors at once, so the scan drops most rows before the join
-        and previous_events.occurred_at
-            > (select {{ dbt.dateadd('minute', -1 * timeout_minutes, 'min(first_changed_at)') }} from touched_actors)
-    group by touched_actors.source, touched_actors.actor_id, touched_actors.first_changed_at
+    -- macros/incremental/replace_points.sql: rebuild each touched actor from the start of a
+    -- built session its first changed event can extend or merge (else from that event)
+    {{ session_replace_points('touched_actors', this, 'occurred_at', 'session_started_at', timeout_minutes) }}
 
 ),
 
@@ -172,11 +159,11 @@ actors_to_sessionize as (
 
     select event_actors.*
     from event_actors
-    inner join safe_points
-        on event_actors.source = safe_points.source
-        and event_actors.actor_id = safe_points.actor_id
-    where event_actors.occurred_at >= safe_points.resessionize_from
-      and event_actors.occurred_at >= (select min(resessionize_from) from safe_points)
+    inner join replace_points
+        on event_actors.source = replace_points.source
+        and event_actors.actor_id = replace_points.actor_id
+    where event_actors.occurred_at >= replace_points.replace_from
+      and event_actors.occurred_at >= (select min(replace_from) from replace_points)
 
 ),
 

@@ -119,22 +119,9 @@ touched_actors as (
 
 replace_points as (
 
-    -- a built session that ends less than the timeout before the first changed event can be
-    -- extended or merged: replace from the start of the earliest such session
-    select
-        touched_actors.source,
-        touched_actors.actor_id,
-        least(touched_actors.first_changed_at, min(previous_sessions.started_at)) as replace_from
-    from touched_actors
-    left join {{ this }} as previous_sessions
-        on touched_actors.source = previous_sessions.source
-        and touched_actors.actor_id = previous_sessions.actor_id
-        and previous_sessions.ended_at
-            > {{ dbt.dateadd('minute', -1 * timeout_minutes, 'touched_actors.first_changed_at') }}
-        -- the same bound for all actors at once, so the scan drops most rows before the join
-        and previous_sessions.ended_at
-            > (select {{ dbt.dateadd('minute', -1 * timeout_minutes, 'min(first_changed_at)') }} from touched_actors)
-    group by touched_actors.source, touched_actors.actor_id, touched_actors.first_changed_at
+    -- macros/incremental/replace_points.sql: replace each touched actor's sessions from the
+    -- start of one its first changed event can extend or merge (else from that event)
+    {{ session_replace_points('touched_actors', this, 'ended_at', 'started_at', timeout_minutes) }}
 
 ),
 
