@@ -138,7 +138,15 @@ def built(tmp_path_factory, make_warehouse, dbt_build):
     warehouse = make_warehouse(root)
     with open_warehouse(warehouse) as con:
         ingest(raw, con, as_of=AS_OF)
-    select = ["build", "--select", "+path:models/marts/core", "--indirect-selection", "cautious"]
+    select = [
+        "build",
+        "--select",
+        "+path:models/marts/core",
+        "--indirect-selection",
+        "cautious",
+        "--exclude-resource-type",
+        "unit_test",  # they check SQL, not this data
+    ]
     dbt_build(warehouse, root, select, as_of="2026-11-10 00:00:00")
     return root, raw, warehouse, select
 
@@ -230,7 +238,15 @@ def test_forget_leaves_no_byte_of_the_erased_values(tmp_path, make_warehouse, db
     serving = tmp_path / "serving.duckdb"
     with open_warehouse(warehouse) as con:
         ingest(raw, con, as_of=AS_OF)
-    select = ["build", "--select", "+path:models/marts/core", "--indirect-selection", "cautious"]
+    select = [
+        "build",
+        "--select",
+        "+path:models/marts/core",
+        "--indirect-selection",
+        "cautious",
+        "--exclude-resource-type",
+        "unit_test",  # they check SQL, not this data
+    ]
     dbt_build(warehouse, tmp_path, select, as_of="2026-11-10 00:00:00")
     with open_warehouse(warehouse) as con:
         publish(con, serving)
