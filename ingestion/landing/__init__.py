@@ -2,6 +2,7 @@
 
 - ``discovery``: which files under the raw root to land, refuse, or leave for later;
 - ``jsonl``: reading JSONL / gzipped JSONL as numbered lines, whatever shape the file is in;
+- ``parquet``: how each Parquet file is read (by DuckDB, or by pyarrow as a fallback);
 - ``sql``: typing the contract fields and the reasons a record cannot land;
 - ``core``: batches, transactions, the manifest, quarantine, tombstones and retention.
 """

@@ -34,9 +34,9 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ingestion.landing import jsonl
+from ingestion.landing import parquet as parquet_files
 from ingestion.landing.discovery import RawFile, discover
 from ingestion.landing.report import FileResult, IngestReport, Progress
 from ingestion.landing.sql import jsonl_working_table, parquet_select, sql_str
@@ -54,10 +54,6 @@ from ingestion.warehouse import quote
 BATCH_BYTES = 256 * 1024 * 1024  # files of one stream landed in one transaction, up to this size
 # Soft-deleted rows (a delete marker the producer sends): key column, marker column, tombstone kind.
 SOFT_DELETES = {table: (key, "deleted_at", kind) for table, (key, kind) in DELETED_ROW_KEYS.items()}
-
-
-class _Unreadable(Exception):
-    """Nothing of the file can be read."""
 
 
 @dataclass
@@ -228,7 +224,10 @@ def _land_batch(
     batch.counts = [_FileCounts() for _ in items]
     loaded_at = _now()
     parquet = items[0][0].fmt == ".parquet"
-    sources = _probe_parquet(con, batch, via_arrow=via_arrow) if parquet else []
+    sources: list[parquet_files.ParquetSource] = []
+    if parquet:  # before the transaction starts: a file DuckDB cannot read would abort it
+        sources, unreadable, batch.registered = parquet_files.probe(con, batch.files, via_arrow=via_arrow)
+        batch.unreadable.update(unreadable)
     con.begin()
     try:
         _register_files(con, batch)
@@ -347,73 +346,10 @@ def _reject_lenient_json(con: duckdb.DuckDBPyConnection) -> None:
 # ---------------------------------------------------------------- Parquet
 
 
-def _parquet_columns(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, str]]:
-    """(name, DuckDB type) of the columns of a Parquet FROM item; raises _Unreadable."""
-    try:
-        described = con.execute(f"describe select * from {source}").fetchall()
-    except duckdb.Error as exc:
-        raise _Unreadable(f"unreadable Parquet file: {str(exc).splitlines()[0]}") from exc
-    return [(row[0], str(row[1]).upper()) for row in described]
-
-
-def _arrow_source(con: duckdb.DuckDBPyConnection, raw: RawFile, index: int) -> tuple[str, list[str], str]:
-    """The file read by pyarrow and registered (for files DuckDB's reader cannot take as they
-    are, e.g. with a column named like one of its own): relation, original names, line SQL."""
-    try:
-        table = pq.read_table(raw.path)
-    except Exception as exc:  # noqa: BLE001 - pyarrow raises many kinds for a broken file
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise _Unreadable(f"unreadable Parquet file: {first}") from exc
-    original = list(table.column_names)
-    table = table.rename_columns([f"__c{i}" for i in range(table.num_columns)])
-    table = table.append_column("__row", pa.array(range(table.num_rows), pa.int64()))
-    relation = f"__parquet_{index}"
-    con.register(relation, table)
-    return relation, original, "__row + 1"
-
-
-@dataclass
-class _ParquetSource:
-    index: int
-    source: str  # a FROM item
-    columns: list[tuple[str, str, str]]  # (position name, producer name, DuckDB type)
-    line: str
-
-
-def _probe_parquet(con: duckdb.DuckDBPyConnection, batch: _Batch, *, via_arrow: bool) -> list[_ParquetSource]:
-    """How to read each Parquet file of the batch (before its transaction starts: a file DuckDB
-    cannot read would abort it). DuckDB reads each file with its columns renamed by position
-    (``__c0``, ``__c1`` …), so no producer name reaches the SQL; pyarrow reads it instead when
-    ``via_arrow`` is set (the fallback after DuckDB's reader failed on the file) or when a column
-    carries the name DuckDB's reader gives its row numbers."""
-    sources = []
-    for index, raw in enumerate(batch.files):
-        try:
-            reader = f"read_parquet({sql_str(str(raw.path))}, hive_partitioning = false)"
-            names = [n for n, _ in _parquet_columns(con, reader)]
-            if via_arrow or any(n.lower() == "file_row_number" for n in names):
-                source, names, line = _arrow_source(con, raw, index)
-                batch.registered.append(source)
-            else:
-                aliases = ", ".join(f"__c{i}" for i in range(len(names)))
-                source = (
-                    f"read_parquet({sql_str(str(raw.path))}, file_row_number = true, hive_partitioning = false)"
-                    f" as __source({aliases}{', ' if aliases else ''}__row)"
-                )
-                line = "__row + 1"
-            types = dict(_parquet_columns(con, source))
-        except _Unreadable as exc:
-            batch.unreadable[index] = str(exc)
-            continue
-        columns = [(f"__c{i}", name, types[f"__c{i}"]) for i, name in enumerate(names)]
-        sources.append(_ParquetSource(index, source, columns, line))
-    return sources
-
-
 def _land_parquet(
     con: duckdb.DuckDBPyConnection,
     batch: _Batch,
-    sources: list[_ParquetSource],
+    sources: list[parquet_files.ParquetSource],
     loaded_at: datetime,
     as_of: datetime,
 ) -> None:
