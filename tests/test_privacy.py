@@ -124,6 +124,19 @@ def widget_fixture(raw: Path, suffix: str = "") -> None:
     )
 
 
+# The core marts and everything they read, with the tests whose parents are all built; dbt's
+# unit tests left out (they check the SQL against hand-made rows, not this data).
+CORE_BUILD = (
+    "build",
+    "--select",
+    "+path:models/marts/core",
+    "--indirect-selection",
+    "cautious",
+    "--exclude-resource-type",
+    "unit_test",
+)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, make_warehouse, dbt_build):
     root = tmp_path_factory.mktemp("privacy")
@@ -138,15 +151,7 @@ def built(tmp_path_factory, make_warehouse, dbt_build):
     warehouse = make_warehouse(root)
     with open_warehouse(warehouse) as con:
         ingest(raw, con, as_of=AS_OF)
-    select = [
-        "build",
-        "--select",
-        "+path:models/marts/core",
-        "--indirect-selection",
-        "cautious",
-        "--exclude-resource-type",
-        "unit_test",  # they check SQL, not this data
-    ]
+    select = list(CORE_BUILD)
     dbt_build(warehouse, root, select, as_of="2026-11-10 00:00:00")
     return root, raw, warehouse, select
 
@@ -238,15 +243,7 @@ def test_forget_leaves_no_byte_of_the_erased_values(tmp_path, make_warehouse, db
     serving = tmp_path / "serving.duckdb"
     with open_warehouse(warehouse) as con:
         ingest(raw, con, as_of=AS_OF)
-    select = [
-        "build",
-        "--select",
-        "+path:models/marts/core",
-        "--indirect-selection",
-        "cautious",
-        "--exclude-resource-type",
-        "unit_test",  # they check SQL, not this data
-    ]
+    select = list(CORE_BUILD)
     dbt_build(warehouse, tmp_path, select, as_of="2026-11-10 00:00:00")
     with open_warehouse(warehouse) as con:
         publish(con, serving)
