@@ -32,6 +32,7 @@ import pytest
 from helpers import as_of_time, query
 
 from ingestion.landing import ingest
+from ingestion.retention import prune
 from ingestion.warehouse import warehouse as open_warehouse
 
 pytestmark = pytest.mark.dbt
@@ -473,4 +474,87 @@ def test_daily_stats_follow_the_late_data(warehouses):
         ("2024-05-01", 2, 2, 1, 1),
         ("2024-05-02", 1, 1, 0, 1),
         ("2024-05-08", 1, 1, 0, 1),
+    ]
+
+
+# --- an actor's sessions age out of the rebuildable window -------------------------------------
+# Visitor anon9 is identified (cust9) in its 05-01 session and anonymous in its 05-06 one. With
+# raw widget events kept 7 days, a prune as of 05-09 removes the 05-01 events: a full refresh
+# can no longer see the identified session, so the 05-06 session is anon9's first one it can
+# rebuild, blended as anon9. The incremental table, which still holds the 05-01 session (widget
+# sessions are kept beyond their raw events), must agree without rebuilding the 05-06 session.
+AGE_OUT_RETENTION = {"retention_widget_raw_events_days": 7}
+AGE_OUT_FIRST, AGE_OUT_LATER = "2024-05-06 12:00:00", "2024-05-09 00:00:00"
+AGE_OUT_RAW: dict[str, list[dict]] = {
+    "widget/sessions/a1.jsonl": [
+        payload("wsA", "bot1", "anon9", "2024-05-01T10:00:00Z"),
+        payload("wsB", "bot1", "anon9", "2024-05-06T10:00:00Z"),
+    ],
+    "widget/events/a1.jsonl": [
+        batch(
+            "wsA", "bot1", "2024-05-01T10:05:00Z", [wevent("e91", "widget_loaded", "2024-05-01T10:00:00Z")]
+        ),
+        batch(
+            "wsB", "bot1", "2024-05-06T10:05:00Z", [wevent("e92", "widget_loaded", "2024-05-06T10:00:00Z")]
+        ),
+    ],
+    "widget/identifies/a1.jsonl": [
+        {
+            "message_id": "id9",
+            "session_id": "wsA",
+            "user_id": "cust9",
+            "user_email": "c9@example.com",
+            "user_name": "C9",
+            "user_metadata": {},
+            "identified_at": "2024-05-01T10:01:00Z",
+        },
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def aged_out(tmp_path_factory: pytest.TempPathFactory, make_warehouse, dbt_build) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("aged_out")
+    write_batch(root / "raw", AGE_OUT_RAW)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("EWH_DBT_VARS", json.dumps(AGE_OUT_RETENTION))
+
+        def build_as_of(warehouse: Path, as_of: str, *extra: str) -> None:
+            result = dbt_build(
+                warehouse, warehouse.parent, ("build", *SELECT, *NO_UNIT_TESTS, *extra), as_of=as_of
+            )
+            assert not {k for k in result.counts() if k.endswith((":fail", ":error", ":warn", ":skipped"))}
+
+        incremental = make_warehouse(root / "incremental")
+        with open_warehouse(incremental) as con:
+            report = ingest(root / "raw", con, as_of=as_of_time(AGE_OUT_FIRST))
+        assert report.ok and report.rows_expired == 0, report
+        build_as_of(incremental, AGE_OUT_FIRST)
+        before = root / "before_prune.duckdb"
+        before.write_bytes(incremental.read_bytes())
+        with open_warehouse(incremental) as con:
+            pruned = prune(con, as_of=as_of_time(AGE_OUT_LATER))
+        assert pruned.rows() > 0, pruned.format_table()
+        full_refresh = root / "full_refresh" / "warehouse.duckdb"
+        full_refresh.parent.mkdir()
+        full_refresh.write_bytes(incremental.read_bytes())
+        build_as_of(incremental, AGE_OUT_LATER)
+        build_as_of(full_refresh, AGE_OUT_LATER, "--full-refresh")
+    return {"before_prune": before, "incremental": incremental, "full_refresh": full_refresh}
+
+
+def test_sessions_aging_out_restamp_blended_id_and_new_visitor(aged_out):
+    # as of 05-06 both sessions are rebuildable: the later one is cust9's, not new
+    assert sessions_of(aged_out["before_prune"], "anon9") == [
+        ("2024-05-01 10:00:00", "2024-05-01 10:00:00", 1, "cust9", True),
+        ("2024-05-06 10:00:00", "2024-05-06 10:00:00", 1, "cust9", False),
+    ]
+    # as of 05-09 the 05-01 session is kept beyond its raw events, as it was; the 05-06 one is
+    # the first a full refresh can rebuild, and no rebuildable session names a user
+    assert sessions_of(aged_out["incremental"], "anon9") == [
+        ("2024-05-01 10:00:00", "2024-05-01 10:00:00", 1, "cust9", True),
+        ("2024-05-06 10:00:00", "2024-05-06 10:00:00", 1, "anon9", True),
+    ]
+    assert sessions_of(aged_out["full_refresh"], "anon9") == [
+        ("2024-05-06 10:00:00", "2024-05-06 10:00:00", 1, "anon9", True),
     ]

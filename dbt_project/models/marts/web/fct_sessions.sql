@@ -10,12 +10,14 @@
 -- re-stamped from this table (they are not re-aggregated, so sessions whose raw events were
 -- pruned keep their counts).
 --
--- is_new_visitor counts only the sessions a --full-refresh could rebuild from retained data:
--- those within the sessions retention and, for widget sessions, within the raw widget event
--- retention (older widget sessions are kept beyond their raw events, but no later session
--- looks back at them). A session is new when no such session of its actor starts before it.
+-- is_new_visitor and blended_user_id count only the sessions a --full-refresh could rebuild
+-- from retained data: those within the sessions retention and, for widget sessions, within the
+-- raw widget event retention (older widget sessions are kept beyond their raw events, but no
+-- later session looks back at them). A session is new when no such session of its actor starts
+-- before it; its blended_user_id is the user id of the latest such session that has one.
 -- Sessions age out of that window without being rebuilt, so the second post-hook re-stamps
--- the flag of every session in the window whose actor's first session changed.
+-- both columns of every session in the window whose actor's values changed
+-- (macros/web/rebuildable_sessions.sql).
 --
 -- Why one model of this length: its incremental branch builds rows three ways (new sessions of
 -- the touched actors, re-stamped earlier sessions, range markers) and unions them into one
@@ -32,7 +34,7 @@
         on_schema_change='append_new_columns',
         post_hook=[
             "{{ delete_where(this, 'started_at < ' ~ retention_cutoff('sessions')) }}",
-            "{{ restamp_new_visitors(this) }}",
+            "{{ restamp_rebuildable_sessions(this) }}",
         ],
     )
 }}
@@ -224,19 +226,30 @@ actor_sessions as (
 
 ),
 
-actor_identities as (
+actor_sessions_rebuildable as (
 
-    -- blended_user_id: the user id of the actor's latest session that has one, applied to all
-    -- its sessions; else the actor itself (its anonymous_id)
     select
         source,
         actor_id,
-        coalesce({{ last_non_null_by('user_id', 'started_at') }}, actor_id) as blended_user_id,
-        -- the first session a full refresh sees too (sessions_rebuildable_from, macros/web)
+        started_at,
+        case when started_at >= {{ sessions_rebuildable_from('source') }} then user_id end as rebuildable_user_id
+    from actor_sessions
+
+),
+
+actor_identities as (
+
+    -- over the sessions a full refresh sees too (sessions_rebuildable_from, macros/web):
+    -- blended_user_id, the user id of the actor's latest session that has one, applied to all
+    -- its sessions, else the actor itself (its anonymous_id); and its first session
+    select
+        source,
+        actor_id,
+        coalesce({{ last_non_null_by('rebuildable_user_id', 'started_at') }}, actor_id) as blended_user_id,
         min(started_at) filter (
             where started_at >= {{ sessions_rebuildable_from('source') }}
         ) as first_session_started_at
-    from actor_sessions
+    from actor_sessions_rebuildable
     group by source, actor_id
 
 ),
@@ -334,7 +347,8 @@ new_sessions as (
 
 restamp_actors as (
 
-    -- actors whose blended_user_id changed (a late identify): all their earlier sessions get it
+    -- actors whose blended_user_id changed (a late identify): their earlier sessions in the
+    -- rebuildable window get it
     select distinct
         earlier_sessions.source,
         earlier_sessions.actor_id,
@@ -369,7 +383,8 @@ restamped_sessions as (
         on previous_sessions.source = replace_points.source
         and previous_sessions.actor_id = replace_points.actor_id
     where previous_sessions.started_at < replace_points.replace_from
-      and previous_sessions.started_at >= {{ retention_cutoff('sessions') }}
+      -- sessions older than the rebuildable window keep theirs (they are no longer rebuilt)
+      and previous_sessions.started_at >= {{ sessions_rebuildable_from('previous_sessions.source') }}
 
 ),
 
