@@ -17,7 +17,7 @@ retained data, row for row; the tables deliberately kept beyond raw retention (t
 tables, widget sessions older than their raw events) are listed and checked separately.
 
 Retention periods are shortened (``EWH_DBT_VARS``) so that weeks of simulated time cross them.
-Figures go to ``docs/soak.md`` (``--out``). ``tests/orchestration/test_soak.py`` runs a 2-day variant.
+Figures go to ``docs/soak.md`` (``--out``). ``tests/orchestration/test_soak.py`` runs a 3-day variant.
 """
 
 from __future__ import annotations

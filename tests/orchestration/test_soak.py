@@ -1,8 +1,8 @@
-"""The small soak: 2 simulated days of hourly deliveries driven by the scheduled jobs.
+"""The small soak: 3 simulated days of hourly deliveries driven by the scheduled jobs.
 
-From Sunday 00:00: a build every 24 hours (Sunday and Monday 00:00, then the end's), landing in
-between, prune + daily marts at 02:00, the weekly scores at Monday 00:00; a reader process on the
-serving database the whole time. ``make soak`` runs the 30-day version.
+From Sunday 00:00 to Wednesday 00:00: a build every 12 hours, landing in between, prune + daily
+marts at 02:00, the weekly scores at Monday 00:00; a reader process on the serving database the
+whole time. ``make soak`` runs the 30-day version.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ THREE_DAY_RETENTION = {
 }
 
 
-def test_two_days_on_the_schedule_stay_green(tmp_path: Path) -> None:
+def test_three_days_on_the_schedule_stay_green(tmp_path: Path) -> None:
     cfg = SoakConfig(
         workdir=tmp_path / "soak",
-        days=2,
-        build_every=24,
+        days=3,
+        build_every=12,
         history_days=2,
         start=datetime(2026, 5, 31),  # a Sunday: the run crosses Monday 00:00
         accounts=2,
