@@ -685,7 +685,7 @@ def render(result: SoakResult) -> str:
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make soak` (`orchestration/soak.py`): {cfg.days} simulated days "
         f"from {cfg.start:%Y-%m-%d} ({cfg.history_days} days of history delivered first), an incremental build every "
-        f"{cfg.build_every} hours, landing every other hour, daily prune + marts at 02:00, weekly marts on Mondays "
+        f"{cfg.build_every} hours, landing in the hours between, daily prune + marts at 02:00, weekly marts on Mondays "
         f"at 00:00. {cfg.accounts} accounts x {cfg.users_per_account} users, seed {cfg.seed}. Retention shortened to "
         + ", ".join(
             f"{k.removeprefix('retention_').removesuffix('_days')} {v} d" for k, v in cfg.retention.items()
