@@ -537,6 +537,7 @@ def _run_schedule(
             with warehouse(config.warehouse_path(), read_only=True, wait=60) as con:
                 for problem in _retention_problems(con, last_build, last_prune) + _duplicate_problems(con):
                     result.problems.append(f"{tick:%Y-%m-%d %H:%M}: {problem}")
+                    _say(cfg, f"{tick:%Y-%m-%d %H:%M} PROBLEM: {problem}")  # seen at once, not hours later
             if result.problems and len(result.problems) > 20:
                 break
             tick += timedelta(hours=1)
