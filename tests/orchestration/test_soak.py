@@ -1,8 +1,9 @@
 """The small soak: 3 simulated days of hourly deliveries driven by the scheduled jobs.
 
-From Sunday 00:00 to Wednesday 00:00: a build every 12 hours, landing in between, prune + daily
+From Sunday 00:00 to Wednesday 00:00: a build every 24 hours, landing in between, prune + daily
 marts at 02:00, the weekly scores at Monday 00:00; a reader process on the serving database the
-whole time. ``make soak`` runs the 30-day version.
+whole time. ``make soak`` runs the 30-day version. (A build every 12 hours, as the 30-day run's
+cadence would suggest, costs three more builds and put ``make test`` at 11 minutes on 2 cores.)
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def test_three_days_on_the_schedule_stay_green(tmp_path: Path) -> None:
     cfg = SoakConfig(
         workdir=tmp_path / "soak",
         days=3,
-        build_every=12,
+        build_every=24,
         history_days=2,
         start=datetime(2026, 5, 31),  # a Sunday: the run crosses Monday 00:00
         accounts=2,
