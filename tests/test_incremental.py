@@ -335,8 +335,8 @@ def table_rows(warehouse: Path, table: str, left_out: tuple[str, ...]) -> list[t
     return sorted(query(warehouse, f"select {select} from {table}"), key=lambda r: tuple(str(v) for v in r))
 
 
-def build(dbt_build, warehouse: Path, *extra: str):
-    result = dbt_build(warehouse, warehouse.parent, ("build", *SELECT, *extra), as_of=AS_OF)
+def build(dbt_build, warehouse: Path, *extra: str, as_of: str = AS_OF):
+    result = dbt_build(warehouse, warehouse.parent, ("build", *SELECT, *extra), as_of=as_of)
     statuses = result.counts()
     assert not {k for k in statuses if k.endswith((":fail", ":error", ":warn", ":skipped"))}, statuses
     return result
@@ -518,18 +518,11 @@ def aged_out(tmp_path_factory: pytest.TempPathFactory, make_warehouse, dbt_build
     write_batch(root / "raw", AGE_OUT_RAW)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("EWH_DBT_VARS", json.dumps(AGE_OUT_RETENTION))
-
-        def build_as_of(warehouse: Path, as_of: str, *extra: str) -> None:
-            result = dbt_build(
-                warehouse, warehouse.parent, ("build", *SELECT, *NO_UNIT_TESTS, *extra), as_of=as_of
-            )
-            assert not {k for k in result.counts() if k.endswith((":fail", ":error", ":warn", ":skipped"))}
-
         incremental = make_warehouse(root / "incremental")
         with open_warehouse(incremental) as con:
             report = ingest(root / "raw", con, as_of=as_of_time(AGE_OUT_FIRST))
         assert report.ok and report.rows_expired == 0, report
-        build_as_of(incremental, AGE_OUT_FIRST)
+        build(dbt_build, incremental, *NO_UNIT_TESTS, as_of=AGE_OUT_FIRST)
         before = root / "before_prune.duckdb"
         before.write_bytes(incremental.read_bytes())
         with open_warehouse(incremental) as con:
@@ -538,8 +531,8 @@ def aged_out(tmp_path_factory: pytest.TempPathFactory, make_warehouse, dbt_build
         full_refresh = root / "full_refresh" / "warehouse.duckdb"
         full_refresh.parent.mkdir()
         full_refresh.write_bytes(incremental.read_bytes())
-        build_as_of(incremental, AGE_OUT_LATER)
-        build_as_of(full_refresh, AGE_OUT_LATER, "--full-refresh")
+        build(dbt_build, incremental, *NO_UNIT_TESTS, as_of=AGE_OUT_LATER)
+        build(dbt_build, full_refresh, "--full-refresh", *NO_UNIT_TESTS, as_of=AGE_OUT_LATER)
     return {"before_prune": before, "incremental": incremental, "full_refresh": full_refresh}
 
 
