@@ -49,7 +49,8 @@ Accounts, by position (cycled when there are more than 8):
    enterprise (``expansion_amount``), MRR x1.6.
 3. steady: pro plan, mixed users.
 4. trial: signed up 20 days before ``end`` (``account_type`` trial, status trialing).
-5. declining: activity drops to 30 % in the last 14 days; renewal_due 10 days before end.
+5. declining: activity drops to 30 % in the last 21 days (so a build in the last week of the
+   data sees at least one complete ISO week of the drop); renewal_due 10 days before end.
 6. churned: nobody active for the last 34-45 days (> 30 days inactive),
    renewal_closed_lost, status canceled; its agents stop at the same time.
 7. small_healthy: starter plan, active.
@@ -66,7 +67,8 @@ before ``end``.
 
 Client-success clients (cycled over the users that are still around): ``steady``,
 ``quiet_2d`` (last event 50-62 h before ``end``: inactivity), ``quiet_4d`` (4.2-6 days:
-zero_activity), ``stalled_task`` (an onboarding task in_progress since 4-8 days),
+zero_activity), ``stalled_task`` (an onboarding task in_progress since 4-8 days; every
+other task is done within 2.5 days of its start),
 ``drop_last_week`` / ``drop_this_week`` (heavy daily use, then 5 % from the Monday of last
 week / from this week's Monday or 2 days before ``end``, whichever is earlier: score drop), ``new_client`` (first active 5-12 days ago); dormant users
 and churned accounts are ``lapsed``. Feedback scores are low (~2) in the at-risk account.

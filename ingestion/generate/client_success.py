@@ -118,7 +118,10 @@ def _client_tasks(world: World, u: User, start: int, until: int) -> list[TaskCha
         task_id = "tsk_" + entity_hex(world.seed, "task", u.idx, j)[:12]
         created = begin + j * rnd.randint(1000, 5000)
         started = created + int(rnd.expovariate(1 / 1.5) * DAY_MS) + rnd.randint(1, 3600) * 1000
-        done = started + int(rnd.expovariate(1 / 2.5) * DAY_MS) + rnd.randint(60, 7200) * 1000
+        # a task being worked on is done within 2.5 days (median a day); only the planted
+        # stalled task (persona stalled_task) sits in progress longer than the 72 h alert
+        work_days = min(rnd.lognormvariate(0.0, 0.8), 2.5)
+        done = started + int(work_days * DAY_MS) + rnd.randint(60, 7200) * 1000
         if u.cs_persona == "new_client" and rnd.random() < 0.4:
             started = NEVER  # not started yet
         if j == stalled:

@@ -212,7 +212,8 @@ def _account(seed: int, i: int, end_ms: int) -> Account:
         office_ip=f"{rnd.choice((24, 47, 68, 73, 81, 92, 104, 151, 185, 212))}.{rnd.randint(1, 254)}."
         f"{rnd.randint(1, 254)}.{rnd.randint(1, 254)}",
         active_until_ms=end_ms - rnd.randint(40 * DAY_MS, 50 * DAY_MS) if archetype == "churned" else NEVER,
-        drop_at_ms=end_ms - 14 * DAY_MS if archetype == "declining" else NEVER,
+        # three weeks before the end: every build of the last week has a complete week of the drop
+        drop_at_ms=end_ms - 21 * DAY_MS if archetype == "declining" else NEVER,
         drop_factor=0.3 if archetype == "declining" else 1.0,
     )
 
