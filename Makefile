@@ -94,7 +94,7 @@ bench: install  ## ~10 M events: land, full refresh, hourly increment, no-op, wi
 bench-100m: install  ## the same on ~100 M events (JSONL floor at 10 M, no pandas) -> bench/results-100m.md
 	$(BIN)/python bench/run.py --events 100000000 --dir /tmp/ewh-bench-100m --out bench/results-100m.md $(BENCH_ARGS)
 
-evaluate: install  ## score quality against the generator's planted personas, 2 seeds, 4 build times -> docs/score_quality.md (about 15 min)
+evaluate: install  ## score quality against the generator's planted personas, 2 seeds, 4 build times -> docs/score_quality.md (about 4 min on 2 idle cores)
 	$(BIN)/python bench/score_quality.py
 
 soak: install  ## 30 simulated days on the schedule, a reader on the serving file -> docs/soak.md (about 3 hours on 2 cores: ~45-60 s a build)

@@ -1,10 +1,12 @@
 {%- set inactivity_hours = var('cs_alert_inactivity_hours') -%}
 {%- set zero_activity_days = var('cs_alert_zero_activity_days') -%}
 {%- set history_days = var('cs_alert_silence_history_days') | int -%}
+{%- set inactivity_min_history_days = var('cs_alert_inactivity_min_history_days') | int -%}
 -- inactivity and zero_activity episodes of client_momentum_alerts: the silences between a
 -- client's events (the last one open to as_of). A silence is raised once it has lasted the
 -- threshold (48 h inactivity, 3 days zero_activity, which replaces inactivity for that silence)
--- and is longer than the client's longest silence of the 28 days before. One row per silence,
+-- and is longer than the client's longest silence of the 28 days before; inactivity also needs
+-- 28 days of the client's history before the silence. One row per silence,
 -- detected on every UTC day it covers. Rules: docs/metrics.md, "Alerts".
 with
 
@@ -36,7 +38,8 @@ client_gaps as (
     select
         client_id,
         occurred_at as gap_started_at,
-        lead(occurred_at) over (partition by client_id order by occurred_at) as gap_ended_at
+        lead(occurred_at) over (partition by client_id order by occurred_at) as gap_ended_at,
+        min(occurred_at) over (partition by client_id) as first_event_at
     from client_event_times
 
 ),
@@ -84,8 +87,12 @@ inactive_stretches as (
             when client_gaps_with_history.hours_without_event >= {{ zero_activity_days }} * 24
                 and client_gaps_with_history.hours_without_event > client_gaps_with_history.longest_previous_hours
                 then 'zero_activity'
+            -- inactivity needs the client's rhythm: that many days of history before the
+            -- silence (a newer client's first quiet days are not news; zero_activity still is)
             when client_gaps_with_history.hours_without_event >= {{ inactivity_hours }}
                 and client_gaps_with_history.hours_without_event > client_gaps_with_history.longest_previous_hours
+                and client_gaps_with_history.gap_started_at
+                    >= {{ dbt.dateadd('day', inactivity_min_history_days, 'client_gaps_with_history.first_event_at') }}
                 then 'inactivity'
         end as alert_type
     from client_gaps_with_history
