@@ -1,5 +1,8 @@
 -- Every place an agent id appears: the reference table, widget events and sessions (chatbot_id)
--- and conversations (agentId). One row per appearance.
+-- and conversations (agentId). One row per appearance. Widget events are read from
+-- int_events_unioned (built, incremental) rather than from the raw batches again, so a run
+-- does not re-parse the whole widget history; an event's agent is its own chatbot_id, else
+-- its session's.
 with
 
 agents as (
@@ -10,7 +13,8 @@ agents as (
 
 widget_events as (
 
-    select * from {{ ref('stg_widget__events') }}
+    select * from {{ ref('int_events_unioned') }}
+    where source = 'widget'
 
 ),
 
