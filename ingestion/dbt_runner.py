@@ -91,6 +91,15 @@ def artifact_args(project: Path, target_path: Path | None) -> tuple[Path, list[s
     return target, ["--target-path", str(target), "--log-path", str(target / "logs")]
 
 
+def file_log_args() -> list[str]:
+    """dbt's log file at ``info`` (what ran, how long, every error) instead of ``debug``.
+
+    At ``debug`` dbt writes every SQL statement it sends into ``dbt.log``; on a small warehouse
+    that is about a tenth of a build's time. ``DBT_LOG_LEVEL_FILE=debug`` in the environment
+    brings the SQL back (then no flag is passed and dbt reads the variable)."""
+    return [] if os.environ.get("DBT_LOG_LEVEL_FILE") else ["--log-level-file", "info"]
+
+
 def vars_args(vars: dict | None) -> list[str]:
     """``--vars`` with ``EWH_DBT_VARS`` and ``vars`` on top, when there are any."""
     values = dbt_vars(vars)
@@ -155,7 +164,16 @@ def run_dbt(
     project = (project_dir or dbt_project_dir()).resolve()
     env = {**os.environ, "EWH_WAREHOUSE": str(Path(warehouse).resolve()), **dbt_environment(as_of)}
     target, moved = artifact_args(project, target_path)
-    cmd = [*_dbt_command(), *args, "--project-dir", str(project), "--profiles-dir", str(project), *moved]
+    cmd = [
+        *_dbt_command(),
+        *args,
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        *moved,
+        *file_log_args(),
+    ]
     return execute(
         [*cmd, *vars_args(vars)],
         env=env,

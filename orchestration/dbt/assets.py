@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from pydantic import Field
 
-from ingestion.dbt_runner import dbt_environment, dbt_vars
+from ingestion.dbt_runner import dbt_environment, dbt_vars, file_log_args
 from orchestration.as_of import format_as_of, parse_as_of
 from orchestration.dbt.translator import WarehouseDbtTranslator
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
@@ -37,7 +37,7 @@ class DbtBuildConfig(dg.Config):
 
 def dbt_build_args(config: DbtBuildConfig) -> list[str]:
     # A job that builds some models runs only the tests whose every parent it builds.
-    args = ["build", "--indirect-selection", "cautious"]
+    args = ["build", "--indirect-selection", "cautious", *file_log_args()]
     if config.full_refresh:
         args.append("--full-refresh")
     if not config.unit_tests:
