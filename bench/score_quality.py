@@ -360,6 +360,13 @@ def pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f} %"
 
 
+def pct_beside(value: float | None, limit: float) -> str:
+    """A share beside its target: one decimal where a whole percent would read as the limit."""
+    if value is not None and value != limit and round(100 * value) == round(100 * limit):
+        return f"{100 * value:.1f} %"
+    return pct(value)
+
+
 def verdict(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
@@ -432,7 +439,9 @@ def render(results: list[SeedResult], measures: list[dict], total_seconds: float
         ok = all(v is not None and v >= target for v in values)
         all_met &= ok
         lines.append(
-            f"| {label} ≥ {pct(target)} | " + " | ".join(pct(v) for v in values) + f" | {verdict(ok)} |"
+            f"| {label} ≥ {pct(target)} | "
+            + " | ".join(pct_beside(v, target) for v in values)
+            + f" | {verdict(ok)} |"
         )
     flips = [m["steady_flip_count"] for m in measures]
     ok = all(f <= TARGETS["steady_account_flips"] for f in flips)
@@ -450,7 +459,7 @@ def render(results: list[SeedResult], measures: list[dict], total_seconds: float
     ok = all(d < TARGETS["steady_clients_declining"] for d in declining)
     all_met &= ok
     lines.append(f"| steady clients shown declining, worst build and row < {pct(TARGETS['steady_clients_declining'])} | "
-                 + " | ".join(pct(d) for d in declining) + f" | {verdict(ok)} |")  # fmt: skip
+                 + " | ".join(pct_beside(d, TARGETS["steady_clients_declining"]) for d in declining) + f" | {verdict(ok)} |")  # fmt: skip
     worst_alert = []
     for m in measures:
         shares = [ratio(c["no cause"], c["no cause"] + c["with cause"]) or 0 for c in m["alerts"].values()]
@@ -458,12 +467,12 @@ def render(results: list[SeedResult], measures: list[dict], total_seconds: float
     ok = all(w <= TARGETS["alerts_without_cause"] for w in worst_alert)
     all_met &= ok
     lines.append(f"| alerts without a planted cause, worst kind ≤ {pct(TARGETS['alerts_without_cause'])} | "
-                 + " | ".join(pct(w) for w in worst_alert) + f" | {verdict(ok)} |")  # fmt: skip
+                 + " | ".join(pct_beside(w, TARGETS["alerts_without_cause"]) for w in worst_alert) + f" | {verdict(ok)} |")  # fmt: skip
     power = [min((m["power_precision"][n][0] or 0) for n in names) for m in measures]
     ok = all(p >= TARGETS["power_precision"] for p in power)
     all_met &= ok
     lines.append(f"| power users that are planted power users (lowest build) ≥ {pct(TARGETS['power_precision'])} | "
-                 + " | ".join(pct(p) for p in power) + f" | {verdict(ok)} |")  # fmt: skip
+                 + " | ".join(pct_beside(p, TARGETS["power_precision"]) for p in power) + f" | {verdict(ok)} |")  # fmt: skip
     lines += ["", f"All targets met: {verdict(all_met)}.", ""]
 
     for result, m in zip(results, measures, strict=True):

@@ -36,3 +36,13 @@
 {% macro spark__parse_utc_timestamp(text_expression) -%}
     try_cast({{ text_expression }} as timestamp)
 {%- endmacro %}
+
+
+{#-
+    `expression` (a double) rounded to `digits` decimals the same way on every engine: taken to
+    a decimal of 9 places first, so a value that lies on a half (66.725) is not rounded down on
+    one engine and up on another for a difference in the last bit of the double.
+-#}
+{% macro round_half_up(expression, digits=2) -%}
+    cast(round(cast({{ expression }} as decimal(38, 9)), {{ digits }}) as double)
+{%- endmacro %}

@@ -53,14 +53,13 @@ overall_scores as (
 
     select
         *,
-        round(
-            {{ var('cs_weight_engagement') }} * engagement_raw
-            + {{ var('cs_weight_activation') }} * activation_raw
-            + {{ var('cs_weight_progress') }} * progress_raw
-            + {{ var('cs_weight_satisfaction') }} * satisfaction_raw
-            + {{ var('cs_weight_momentum') }} * momentum_raw,
-            2
-        ) as overall_score
+        {{ round_half_up(
+            var('cs_weight_engagement') ~ ' * engagement_raw'
+            ~ ' + ' ~ var('cs_weight_activation') ~ ' * activation_raw'
+            ~ ' + ' ~ var('cs_weight_progress') ~ ' * progress_raw'
+            ~ ' + ' ~ var('cs_weight_satisfaction') ~ ' * satisfaction_raw'
+            ~ ' + ' ~ var('cs_weight_momentum') ~ ' * momentum_raw'
+        ) }} as overall_score
     from component_scores
 
 ),
@@ -110,12 +109,12 @@ final as (
         is_launch_kit_viewed,
         cast(tasks_done_count as {{ dbt.type_bigint() }}) as tasks_done_count,
         cast(feedback_count_to_date as {{ dbt.type_bigint() }}) as feedback_count_to_date,
-        round(feedback_score_avg, 2) as feedback_score_avg,
-        round(engagement_raw, 2) as engagement_score,
-        round(activation_raw, 2) as activation_score,
-        round(progress_raw, 2) as progress_score,
-        round(satisfaction_raw, 2) as satisfaction_score,
-        round(momentum_raw, 2) as momentum_score,
+        {{ round_half_up('feedback_score_avg') }} as feedback_score_avg,
+        {{ round_half_up('engagement_raw') }} as engagement_score,
+        {{ round_half_up('activation_raw') }} as activation_score,
+        {{ round_half_up('progress_raw') }} as progress_score,
+        {{ round_half_up('satisfaction_raw') }} as satisfaction_score,
+        {{ round_half_up('momentum_raw') }} as momentum_score,
         overall_score,
         case
             when overall_score >= {{ var('cs_band_excellent_min') }} then 'excellent'
@@ -124,7 +123,7 @@ final as (
             else 'at_risk'
         end as score_band,
         previous_overall_score,
-        round(overall_score - previous_overall_score, 2) as score_change,
+        {{ round_half_up('overall_score - previous_overall_score') }} as score_change,
         -- first week: no previous score, no change, 'stable'. A partial week's change must be
         -- larger by sqrt(7 / days_elapsed): fewer days give noisier counts (docs/metrics.md)
         case
