@@ -1,3 +1,10 @@
+{%- set weighted_overall -%}
+    {{ var('cs_weight_engagement') }} * engagement_raw
+    + {{ var('cs_weight_activation') }} * activation_raw
+    + {{ var('cs_weight_progress') }} * progress_raw
+    + {{ var('cs_weight_satisfaction') }} * satisfaction_raw
+    + {{ var('cs_weight_momentum') }} * momentum_raw
+{%- endset -%}
 -- Client success score per (client, ISO week): every complete week measured at its end, and
 -- the current week (is_complete_week = false) measured at as_of on the same footing — its
 -- volume targets scaled by days_elapsed / 7, its momentum and score change against the same
@@ -53,13 +60,7 @@ overall_scores as (
 
     select
         *,
-        {{ round_half_up(
-            var('cs_weight_engagement') ~ ' * engagement_raw'
-            ~ ' + ' ~ var('cs_weight_activation') ~ ' * activation_raw'
-            ~ ' + ' ~ var('cs_weight_progress') ~ ' * progress_raw'
-            ~ ' + ' ~ var('cs_weight_satisfaction') ~ ' * satisfaction_raw'
-            ~ ' + ' ~ var('cs_weight_momentum') ~ ' * momentum_raw'
-        ) }} as overall_score
+        {{ round_half_up(weighted_overall) }} as overall_score
     from component_scores
 
 ),
