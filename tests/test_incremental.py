@@ -16,7 +16,8 @@ Batch 2 holds what makes incremental sessionization hard, all hand-made:
   from the fallback actor 'ws5' to visitor anon3;
 - a late event of visitor anon2 a day before its first session (its old first session is no
   longer its new-visitor session);
-- a late duplicate copy of an event (ignored: the first landed copy wins);
+- late duplicate copies of a widget, a product, a behavior and a client_success event with
+  other contents (ignored: the first landed copy wins, though only the copy is new);
 - a late product event inside an existing product session, outside the look-back window;
 - an identify_user giving behavior-only user u2 an account (its account-less events take it);
 - the reference row of chatbot bot2 (its events take the owner's account);
@@ -298,6 +299,24 @@ BATCH_2: dict[str, list[dict]] = {
         # late, inside the 10:00-10:20 session
         track("p4", "button_clicked", "2024-05-01T10:10:00Z"),
         track("p5", "login", "2024-05-08T08:00:00Z"),
+        # a later copy of p3 with another event name: ignored (the first landed copy wins)
+        track("p3", "logout", "2024-05-02T08:05:00Z"),
+    ],
+    "behavior/events/b2.jsonl": [
+        # a later copy of bh2 with another time: ignored
+        behavior("bh2", "u2", "2024-05-01T11:40:00Z"),
+    ],
+    "client_success/events/b2.jsonl": [
+        # a later copy of cs1 with another type: ignored
+        {
+            "id": "cs1",
+            "client_id": "u1",
+            "organization_id": "a1",
+            "event_type": "task_completed",
+            "event_data": {},
+            "session_id": "c1",
+            "created_at": "2024-05-02T09:30:00Z",
+        },
     ],
     "product/users/b2.jsonl": [
         {
@@ -462,6 +481,22 @@ def test_late_product_event_and_duplicate(warehouses):
     assert query(
         warehouses["incremental"], "select occurred_at::varchar from marts.fct_events where event_id = 'e3'"
     ) == [("2024-05-01 09:10:00",)]
+
+
+def test_later_copies_across_batches_are_ignored(warehouses):
+    # batch 2 re-sends p3, bh2 and cs1 with other contents: the incremental run reads only the
+    # new raw rows, and must still see that an earlier copy was landed
+    sql = (
+        "select source, event_id, event_name, occurred_at::varchar from intermediate.int_events_unioned "
+        "where event_id in ('p3', 'bh2', 'cs1') order by source"
+    )
+    expected = [
+        ("behavior", "bh2", "navigation", "2024-05-01 11:00:00"),
+        ("client_success", "cs1", "page_view", "2024-05-02 09:00:00"),
+        ("product", "p3", "login", "2024-05-02 08:00:00"),
+    ]
+    assert query(warehouses["incremental"], sql) == expected
+    assert query(warehouses["full_refresh"], sql) == expected
 
 
 def test_daily_stats_follow_the_late_data(warehouses):

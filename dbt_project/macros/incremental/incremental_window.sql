@@ -25,6 +25,28 @@
     coalesce({{ aggregate_expression }}, cast('1900-01-01' as {{ dbt.type_timestamp() }}))
 {%- endmacro %}
 
+{#-
+    The latest `column` of `relation` (an incremental table), read when the model is compiled
+    for a run and written into its SQL as a timestamp literal (1900-01-01 when the table is
+    empty). A literal, unlike a subquery on the table, is a filter the engine can push into
+    the scans of the raw tables below the staging views: their zone maps on `_loaded_at` then
+    skip every row group landed before it.
+-#}
+{% macro watermark_literal(relation, column) -%}
+    {%- set latest = none -%}
+    {%- if execute -%}
+        {%- set found = run_query("select max(" ~ column ~ ") from " ~ relation) -%}
+        {%- set latest = found.rows[0][0] if found.rows else none -%}
+    {%- endif -%}
+    {%- if latest is none -%}
+        cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }})
+    {%- elif latest.strftime is defined -%}
+        cast('{{ latest.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        cast('{{ latest }}' as {{ dbt.type_timestamp() }})
+    {%- endif -%}
+{%- endmacro %}
+
 
 {#-
     Post-hook of an incremental Python model: drop the scratch table dbt-duckdb writes the

@@ -1,9 +1,14 @@
 -- Every product, behavior, widget and client_success event in one schema (the columns of
 -- fct_events before the account fill-in and sessionization). Identity mapping:
 -- behavior customer_id and client_success client_id are the staff user_id; organization_id is
--- the account_id. Incremental (it grows with events): a run re-reads the staging views once and
--- keeps the rows landed since the last build (loaded_at) plus the event-time look-back window,
--- replacing them by event_key (a 128-bit hash of source and event_id). Rules: models/marts/web/_web__models.yml.
+-- the account_id. Incremental (it grows with events): a run keeps the rows landed since the last
+-- build (loaded_at after the table's latest, a literal read at compile time) and replaces them by
+-- event_key (a 128-bit hash of source and event_id). The literal reaches the raw scans through
+-- the staging views (their dedupe is an anti-join, macros/staging/first_landed_copies.sql), so a
+-- product, behavior or client_success branch reads only the new rows. A widget event's loaded_at
+-- is the latest landing of its batch, session payload, identify and agent row, known only after
+-- the joins: that branch reads the widget events raw retention keeps (90 days).
+-- Rules: models/marts/web/_web__models.yml.
 {{
     config(
         materialized='incremental',
@@ -200,8 +205,7 @@ final as (
         *
     from unioned
     {% if is_incremental() %}
-    where loaded_at > (select {{ watermark('max(loaded_at)') }} from {{ this }})
-       or occurred_at >= (select {{ watermark(minus_lookback('max(occurred_at)')) }} from {{ this }})
+    where loaded_at > {{ watermark_literal(this, 'loaded_at') }}
     {% endif %}
 
 )

@@ -1,24 +1,8 @@
 with
 
-behavior_events as (
+first_landed_events as (
 
-    select * from {{ source('behavior', 'events') }}
-
-),
-
-events_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by id
-            order by _loaded_at, _file, _line
-        ) as landed_copy_number,
-        -- a soft delete is sticky: once any landed copy of an id carries deleted_at, the id goes
-        max(case when deleted_at is not null then 1 else 0 end) over (
-            partition by id
-        ) as has_deleted_copy
-    from behavior_events
+    {{ first_landed_copies(source('behavior', 'events'), ['id']) }}
 
 ),
 
@@ -26,9 +10,14 @@ kept_events as (
 
     -- a row is kept its own retention_days (var('retention_behavior_default_days') when it
     -- carries none), a soft-deleted id not at all (docs/retention.md)
-    select * from events_ranked
-    where landed_copy_number = 1
-      and has_deleted_copy = 0
+    select * from first_landed_events
+    where not exists (
+          -- a soft delete is sticky: once any landed copy of an id carries deleted_at, the id goes
+          select 1
+          from {{ source('behavior', 'events') }} as deleted_copies
+          where deleted_copies.id = first_landed_events.id
+            and deleted_copies.deleted_at is not null
+      )
       and (
           {{ adapter.quote('timestamp') }} is null
           or {{ adapter.quote('timestamp') }} >= {{ dbt.dateadd(

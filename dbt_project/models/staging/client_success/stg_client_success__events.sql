@@ -1,27 +1,8 @@
 with
 
-engagement_events as (
-
-    select * from {{ source('client_success', 'events') }}
-
-),
-
-events_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by id
-            order by _loaded_at, _file, _line
-        ) as landed_copy_number
-    from engagement_events
-
-),
-
 first_landed_events as (
 
-    select * from events_ranked
-    where landed_copy_number = 1
+    {{ first_landed_copies(source('client_success', 'events'), ['id']) }}
 
 ),
 

@@ -1,27 +1,8 @@
 with
 
-conversations as (
-
-    select * from {{ source('conversations', 'conversations') }}
-
-),
-
-conversations_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by conversationId
-            order by _loaded_at, _file, _line
-        ) as landed_copy_number
-    from conversations
-
-),
-
 first_landed_conversations as (
 
-    select * from conversations_ranked
-    where landed_copy_number = 1
+    {{ first_landed_copies(source('conversations', 'conversations'), ['conversationId']) }}
 
 ),
 

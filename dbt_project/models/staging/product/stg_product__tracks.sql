@@ -1,27 +1,8 @@
 with
 
-tracks as (
-
-    select * from {{ source('product', 'tracks') }}
-
-),
-
-tracks_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by message_id
-            order by _loaded_at, _file, _line
-        ) as landed_copy_number
-    from tracks
-
-),
-
 first_landed_tracks as (
 
-    select * from tracks_ranked
-    where landed_copy_number = 1
+    {{ first_landed_copies(source('product', 'tracks'), ['message_id']) }}
 
 ),
 

@@ -1,27 +1,8 @@
 with
 
-widget_identifies as (
-
-    select * from {{ source('widget', 'identifies') }}
-
-),
-
-identifies_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by message_id
-            order by _loaded_at, _file, _line
-        ) as landed_copy_number
-    from widget_identifies
-
-),
-
 first_landed_identifies as (
 
-    select * from identifies_ranked
-    where landed_copy_number = 1
+    {{ first_landed_copies(source('widget', 'identifies'), ['message_id']) }}
 
 ),
 
