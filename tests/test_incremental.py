@@ -20,7 +20,8 @@ Batch 2 holds what makes incremental sessionization hard, all hand-made:
   other contents (ignored: the first landed copy wins, though only the copy is new);
 - a late product event inside an existing product session, outside the look-back window;
 - an identify_user giving behavior-only user u2 an account (its account-less events take it);
-- the reference row of chatbot bot2 (its events take the owner's account);
+- the reference rows of chatbots bot2 and bot3 (their events take the owner's account; bot3's
+  events and session payload landed in batch 1, only its agent row is new);
 - new events on a later day (moves the look-back window past the early days).
 """
 
@@ -161,8 +162,13 @@ BATCH_1: dict[str, list[dict]] = {
             landing_page="/offers",
         ),
         payload("ws4", "bot1", "anon_bot", "2024-05-01T13:00:00Z", user_agent=GOOGLEBOT),
+        # ws9: chatbot bot3, whose agent row lands only in batch 2
+        payload("ws9", "bot3", "anon4", "2024-05-04T08:00:00Z"),
     ],
     "widget/events/b1.jsonl": [
+        batch(
+            "ws9", "bot3", "2024-05-04T08:00:10Z", [wevent("e18", "widget_loaded", "2024-05-04T08:00:00Z")]
+        ),
         batch(
             "ws1",
             "bot1",
@@ -294,6 +300,8 @@ BATCH_2: dict[str, list[dict]] = {
     ],
     "reference/agents/b2.jsonl": [
         {"agent_id": "bot2", "account_id": "a2", "name": "Booker", "created_at": "2024-01-01T00:00:00Z"},
+        # bot3's events and session landed in batch 1: only the agent row is new
+        {"agent_id": "bot3", "account_id": "a3", "name": "Guide", "created_at": "2024-01-01T00:00:00Z"},
     ],
     "product/tracks/b2.jsonl": [
         # late, inside the 10:00-10:20 session
@@ -481,6 +489,12 @@ def test_late_product_event_and_duplicate(warehouses):
     assert query(
         warehouses["incremental"], "select occurred_at::varchar from marts.fct_events where event_id = 'e3'"
     ) == [("2024-05-01 09:10:00",)]
+
+
+def test_late_agent_row_gives_built_events_their_account(warehouses):
+    sql = "select account_id from intermediate.int_events_unioned where event_id = 'e18'"
+    assert query(warehouses["after_batch_1"], sql) == [(None,)]
+    assert query(warehouses["incremental"], sql) == [("a3",)]
 
 
 def test_later_copies_across_batches_are_ignored(warehouses):

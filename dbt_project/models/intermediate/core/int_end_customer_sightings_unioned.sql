@@ -1,8 +1,8 @@
 -- Every place an end-customer id appears: conversations (customerId), widget visitors
 -- (anonymous_id of sessions and events) and identified widget users (identify user_id).
 -- One row per appearance, with the agent and channel it was seen on. Widget events are read
--- from int_events_unioned (built, incremental: the same rows and visitor ids as
--- int_widget_events_identified) rather than from the raw batches again.
+-- from int_events_unioned (built, incremental, with each event's session visitor id) rather
+-- than from the raw batches again.
 with
 
 conversations as (

@@ -1,58 +1,12 @@
 with
 
-event_batches as (
+event_copies as (
 
-    select * from {{ source('widget', 'events') }}
-
-),
-
-retained_batches as (
-
-    -- raw widget events are kept var('retention_widget_raw_events_days') days (docs/retention.md)
-    select * from event_batches
-    where received_at is null or received_at >= {{ retention_cutoff('widget_raw_events') }}
+    select * from {{ ref('base_widget__event_copies') }}
 
 ),
 
-batch_events as (
-
-    -- one row per element of the batch's events[] array
-    select
-        retained_batches.chatbotId as chatbot_id,
-        retained_batches.sessionId as session_id,
-        retained_batches.received_at,
-        {{ unnested_index('event_json', 'event_index') }} as event_index,
-        event_json,
-        retained_batches._file,
-        retained_batches._line,
-        retained_batches._loaded_at
-    from retained_batches
-    {{ unnest_json_array('retained_batches.events', 'event_json', 'event_index') }}
-
-),
-
-parsed as (
-
-    select
-        {{ json_text('event_json', 'event_id') }} as event_id,
-        chatbot_id,
-        session_id,
-        {{ json_text('event_json', 'event_name') }} as event_name,
-        {{ json_text('event_json', 'event_category') }} as event_category,
-        {{ json_value('event_json', 'properties') }} as properties,
-        {{ json_text('event_json', 'page_url') }} as page_url,
-        {{ json_text('event_json', 'page_title') }} as page_title,
-        {{ parse_utc_timestamp(json_text('event_json', 'client_timestamp')) }} as client_event_at,
-        received_at,
-        event_index,
-        _file,
-        _line,
-        _loaded_at
-    from batch_events
-
-),
-
-events_ranked as (
+copies_ranked as (
 
     select
         *,
@@ -60,28 +14,7 @@ events_ranked as (
             partition by event_id
             order by _loaded_at, _file, _line, event_index
         ) as landed_copy_number
-    from parsed
-
-),
-
-first_landed_events as (
-
-    select * from events_ranked
-    where landed_copy_number = 1
-
-),
-
-event_times as (
-
-    select
-        *,
-        coalesce(client_event_at, received_at, _loaded_at) as producer_event_at,
-        case
-            when client_event_at is not null then 'client_timestamp'
-            when received_at is not null then 'received_at'
-            else 'loaded_at'
-        end as event_time_source
-    from first_landed_events
+    from event_copies
 
 ),
 
@@ -93,9 +26,9 @@ final as (
         session_id,
         event_name,
         event_category,
-        {{ clamp_clock_skew('producer_event_at', 'received_at') }} as occurred_at,
+        occurred_at,
         event_time_source,
-        {{ is_clock_skewed('producer_event_at', 'received_at') }} as is_clock_skewed,
+        is_clock_skewed,
         client_event_at,
         received_at,
         page_url,
@@ -105,7 +38,8 @@ final as (
         _file,
         _line,
         _loaded_at
-    from event_times
+    from copies_ranked
+    where landed_copy_number = 1
 
 )
 

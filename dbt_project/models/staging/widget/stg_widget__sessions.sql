@@ -1,35 +1,13 @@
 with
 
-widget_sessions as (
-
-    select * from {{ source('widget', 'sessions') }}
-
-),
-
-retained_sessions as (
-
-    -- session payloads are kept var('retention_sessions_days') days (docs/retention.md)
-    select * from widget_sessions
-    where created_at is null or created_at >= {{ retention_cutoff('sessions') }}
-
-),
-
-sessions_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by session_id
-            order by _loaded_at, _file, _line
-        ) as landed_copy_number
-    from retained_sessions
-
-),
-
 first_landed_sessions as (
 
-    select * from sessions_ranked
-    where landed_copy_number = 1
+    -- session payloads are kept var('retention_sessions_days') days (docs/retention.md)
+    {{ first_landed_copies(
+        source('widget', 'sessions'),
+        ['session_id'],
+        retained='created_at is null or created_at >= ' ~ retention_cutoff('sessions'),
+    ) }}
 
 ),
 
