@@ -59,38 +59,42 @@
 
 
 {#-
-    FROM-clause fragment that turns a JSON array column into one row per element,
-    exposing `<element_alias>` (JSON) and `<index_alias>` (0-based position).
-    Use it right after the table it reads from:
-        from batches
-        {{ unnest_json_array('batches.events', 'event_json', 'event_index') }}
+    A JSON array column as a list of its elements (JSON text each), to unnest with
+    unnest_with_position in the next step:
+        select ..., {{ json_array_elements('events') }} as event_jsons from batches
 -#}
-{% macro unnest_json_array(json_array, element_alias, index_alias) -%}
-    {{ return(adapter.dispatch('unnest_json_array')(json_array, element_alias, index_alias)) }}
+{% macro json_array_elements(json_array) -%}
+    {{ return(adapter.dispatch('json_array_elements')(json_array)) }}
 {%- endmacro %}
 
-{% macro default__unnest_json_array(json_array, element_alias, index_alias) -%}
-    cross join unnest(cast(json_extract({{ json_array }}, '$[*]') as json[]))
-        with ordinality as unnested_{{ element_alias }} ({{ element_alias }}, {{ index_alias }}_1)
+{% macro default__json_array_elements(json_array) -%}
+    cast(json_extract({{ json_array }}, '$[*]') as json[])
 {%- endmacro %}
 
-{% macro spark__unnest_json_array(json_array, element_alias, index_alias) -%}
-    lateral view posexplode(from_json({{ json_array }}, 'array<string>'))
-        unnested_{{ element_alias }} as {{ index_alias }}, {{ element_alias }}
+{% macro spark__json_array_elements(json_array) -%}
+    from_json({{ json_array }}, 'array<string>')
 {%- endmacro %}
 
 
-{#- The 0-based element position exposed by unnest_json_array (DuckDB's ordinality is 1-based). -#}
-{% macro unnested_index(element_alias, index_alias) -%}
-    {{ return(adapter.dispatch('unnested_index')(element_alias, index_alias)) }}
+{#-
+    Select-list fragment giving one row per element of a list column: `<element_alias>` and
+    `<index_alias>` (0-based position); an empty or null list gives no row. It goes in the
+    select list (not in FROM) so that a filter on the other columns, such as an incremental
+    run's `_loaded_at > ...`, still reaches the scan below it:
+        select batch_id, {{ unnest_with_position('event_jsons', 'event_json', 'event_index') }}, _loaded_at
+        from batch_event_lists
+-#}
+{% macro unnest_with_position(list_column, element_alias, index_alias) -%}
+    {{ return(adapter.dispatch('unnest_with_position')(list_column, element_alias, index_alias)) }}
 {%- endmacro %}
 
-{% macro default__unnested_index(element_alias, index_alias) -%}
-    (unnested_{{ element_alias }}.{{ index_alias }}_1 - 1)
+{% macro default__unnest_with_position(list_column, element_alias, index_alias) -%}
+    unnest({{ list_column }}) as {{ element_alias }},
+    unnest(range(len({{ list_column }}))) as {{ index_alias }}
 {%- endmacro %}
 
-{% macro spark__unnested_index(element_alias, index_alias) -%}
-    unnested_{{ element_alias }}.{{ index_alias }}
+{% macro spark__unnest_with_position(list_column, element_alias, index_alias) -%}
+    posexplode({{ list_column }}) as ({{ index_alias }}, {{ element_alias }})
 {%- endmacro %}
 
 

@@ -7,18 +7,28 @@ first_landed_conversations as (
 
 ),
 
+conversation_message_lists as (
+
+    select
+        conversationId as conversation_id,
+        {{ json_array_elements('messages') }} as message_jsons,
+        _file,
+        _line,
+        _loaded_at
+    from first_landed_conversations
+
+),
+
 conversation_messages as (
 
     -- one row per element of messages[]
     select
-        first_landed_conversations.conversationId as conversation_id,
-        {{ unnested_index('message_json', 'message_index') }} as message_index,
-        message_json,
-        first_landed_conversations._file,
-        first_landed_conversations._line,
-        first_landed_conversations._loaded_at
-    from first_landed_conversations
-    {{ unnest_json_array('first_landed_conversations.messages', 'message_json', 'message_index') }}
+        conversation_id,
+        {{ unnest_with_position('message_jsons', 'message_json', 'message_index') }},
+        _file,
+        _line,
+        _loaded_at
+    from conversation_message_lists
 
 ),
 

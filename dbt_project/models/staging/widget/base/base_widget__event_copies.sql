@@ -18,20 +18,32 @@ retained_batches as (
 
 ),
 
+batch_event_lists as (
+
+    select
+        chatbotId as chatbot_id,
+        sessionId as session_id,
+        received_at,
+        {{ json_array_elements('events') }} as event_jsons,
+        _file,
+        _line,
+        _loaded_at
+    from retained_batches
+
+),
+
 batch_events as (
 
     -- one row per element of the batch's events[] array
     select
-        retained_batches.chatbotId as chatbot_id,
-        retained_batches.sessionId as session_id,
-        retained_batches.received_at,
-        {{ unnested_index('event_json', 'event_index') }} as event_index,
-        event_json,
-        retained_batches._file,
-        retained_batches._line,
-        retained_batches._loaded_at
-    from retained_batches
-    {{ unnest_json_array('retained_batches.events', 'event_json', 'event_index') }}
+        chatbot_id,
+        session_id,
+        received_at,
+        {{ unnest_with_position('event_jsons', 'event_json', 'event_index') }},
+        _file,
+        _line,
+        _loaded_at
+    from batch_event_lists
 
 ),
 
