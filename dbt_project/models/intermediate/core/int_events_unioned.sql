@@ -117,7 +117,9 @@ widget_agents_landed_since as (
 widget_built_events_to_rejoin as (
 
     -- chatbot_id is the batch's, else the session payload's: a payload is never replaced
-    -- (its first landed copy wins), so the built value joins as the batch's would
+    -- (its first landed copy wins), so the built value joins as the batch's would. The built
+    -- loaded_at stands in for the batch's landing time: it is no earlier, and no later than
+    -- the last build, so the greatest() below still picks what landed since
     select
         event_id,
         event_name,
