@@ -97,7 +97,7 @@ bench-100m: install  ## the same on ~100 M events (JSONL floor at 10 M, no panda
 evaluate: install  ## score quality against the generator's planted personas, 2 seeds, 4 build times -> docs/score_quality.md (about 4 min on 2 idle cores)
 	$(BIN)/python bench/score_quality.py
 
-soak: install  ## 30 simulated days on the schedule, a reader on the serving file -> docs/soak.md (about 3 hours on 2 cores: ~45-60 s a build)
+soak: install  ## 30 simulated days on the schedule, a reader on the serving file -> docs/soak.md (about 2 hours on 2 cores: ~41 s a build)
 	$(BIN)/python -m orchestration.soak --days 30 --build-every 6 --out docs/soak.md
 
 clean:
