@@ -23,6 +23,22 @@
     {%- set built_until = watermark_literal(this, 'loaded_at') %}
 {%- endif %}
 
+{#- The event-level columns of a widget event, as stg_widget__events and its copies name them. -#}
+{%- set widget_event_columns -%}
+    event_id,
+        event_name,
+        event_category,
+        occurred_at,
+        received_at,
+        is_clock_skewed,
+        chatbot_id,
+        session_id,
+        page_url,
+        page_title,
+        properties,
+        _loaded_at
+{%- endset %}
+
 {{
     config(
         materialized='incremental',
@@ -74,18 +90,7 @@ widget_new_events as (
 
     -- first copies of events not built yet (a built event's first copy landed earlier)
     select
-        event_id,
-        event_name,
-        event_category,
-        occurred_at,
-        received_at,
-        is_clock_skewed,
-        chatbot_id,
-        session_id,
-        page_url,
-        page_title,
-        properties,
-        _loaded_at
+        {{ widget_event_columns }}
     from widget_copies_ranked
     where landed_copy_number = 1
       and not exists (
@@ -155,18 +160,7 @@ widget_events as (
 widget_events as (
 
     select
-        event_id,
-        event_name,
-        event_category,
-        occurred_at,
-        received_at,
-        is_clock_skewed,
-        chatbot_id,
-        session_id,
-        page_url,
-        page_title,
-        properties,
-        _loaded_at
+        {{ widget_event_columns }}
     from {{ ref('stg_widget__events') }}
 
 ),
