@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -71,6 +71,9 @@ class Rule:
     columns: tuple[str, ...]  # columns the predicate and fields need (checked before running)
     fields: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()
+    # the rows are sessionized events (source, actor_id, occurred_at): a delete first records
+    # their actors in PRUNED_EVENT_ACTORS, so the next build re-sessionizes what is left of them
+    resessionize: bool = False
 
     @property
     def schema(self) -> str:
@@ -125,6 +128,11 @@ def keep(table: str, *, policy: str) -> Rule:
 
 
 BEHAVIOR_IDS = "select id from raw.behavior__events"
+
+# Actors whose events a prune deleted from marts.fct_events, with the time of the earliest one:
+# the next build of fct_events re-sessionizes them from there (a full refresh would sessionize
+# what is left) and then empties the table (models/marts/core/fct_events.sql).
+PRUNED_EVENT_ACTORS = "raw._pruned_event_actors"
 
 
 def policies() -> tuple[Rule, ...]:
@@ -186,9 +194,6 @@ def policies() -> tuple[Rule, ...]:
             policy=f"quarantined lines: {period_days('quarantine')} days",
         ),
         # Incremental models.
-        delete_older_than(
-            "marts.fct_sessions", "started_at", days=session_days, policy=f"sessions: {session_days} days"
-        ),
         *(
             rule
             for model in ("intermediate.int_events_unioned", "marts.fct_events")
@@ -200,15 +205,36 @@ def policies() -> tuple[Rule, ...]:
                     where=f"source = 'widget' and received_at < $as_of - interval {widget_days} day",
                     columns=("source", "received_at"),
                 ),
-                delete_missing_from_raw(
-                    model,
-                    "event_id",
-                    raw="raw.behavior__events",
-                    raw_keys=BEHAVIOR_IDS,
-                    where="source = 'behavior'",
-                    policy="behavior events: as long as their raw row",
+                # the events of one behavior session can have different retention_days: the
+                # rest of a session whose first event goes is re-sessionized by the next build
+                replace(
+                    delete_missing_from_raw(
+                        model,
+                        "event_id",
+                        raw="raw.behavior__events",
+                        raw_keys=BEHAVIOR_IDS,
+                        where="source = 'behavior'",
+                        policy="behavior events: as long as their raw row",
+                    ),
+                    resessionize=model == "marts.fct_events",
                 ),
             )
+        ),
+        delete_older_than(
+            "marts.fct_sessions", "started_at", days=session_days, policy=f"sessions: {session_days} days"
+        ),
+        # A behavior session whose events are all gone goes with them (the next build rebuilds
+        # the sessions of which only some events went; widget sessions outlive their events).
+        Rule(
+            table="marts.fct_sessions",
+            action="delete",
+            policy="behavior sessions: as long as one of their events",
+            where=(
+                "source = 'behavior' and session_id not in (select session_id from marts.fct_events "
+                "where source = 'behavior' and session_id is not null)"
+            ),
+            columns=("source", "session_id"),
+            reads=("marts.fct_events",),
         ),
         # An event keeps its row after its session is pruned, but no longer points at it.
         null_after(
@@ -365,6 +391,8 @@ def apply_rule(
     target = relation or ".".join(_quote(p) for p in (rule.schema, rule.table_name))
     params = {"as_of": as_of} if "$as_of" in rule.where else {}
     if rule.action == "delete":
+        if rule.resessionize and not delete_sets:
+            record_pruned_event_actors(con, target, f"({where}) and ({rule.where})", params, as_of)
         if delete_sets:
             sql = f"update {target} set {delete_sets} where ({where}) and ({rule.where})"
         else:
@@ -375,10 +403,28 @@ def apply_rule(
     return int(con.execute(sql, params).fetchone()[0])
 
 
+def record_pruned_event_actors(
+    con: duckdb.DuckDBPyConnection, relation: str, where: str, params: dict, as_of: datetime
+) -> None:
+    """Add the actors of the events of ``relation`` that ``where`` selects (about to be deleted)
+    to PRUNED_EVENT_ACTORS, each with the time of its earliest such event."""
+    con.execute(
+        f"create table if not exists {PRUNED_EVENT_ACTORS} "
+        "(source varchar, actor_id varchar, first_pruned_at timestamp, pruned_as_of timestamp)"
+    )
+    con.execute(
+        f"insert into {PRUNED_EVENT_ACTORS} "
+        f"select source, actor_id, min(occurred_at), $pruned_as_of from {relation} "
+        f"where {where} and actor_id is not null group by source, actor_id",
+        {**params, "pruned_as_of": as_of},
+    )
+
+
 def _check_columns(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> None:
     existing = _columns(con, rules[0])
     for rule in rules:
-        missing = [c for c in rule.columns if c not in existing]
+        needed = (*rule.columns, *(("source", "actor_id", "occurred_at") if rule.resessionize else ()))
+        missing = [c for c in needed if c not in existing]
         if missing:
             raise RetentionError(
                 f"{rule.table} has no column {', '.join(missing)} needed by the rule '{rule.policy}'; "

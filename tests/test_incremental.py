@@ -537,6 +537,12 @@ def test_daily_stats_follow_the_late_data(warehouses):
 # can no longer see the identified session, so the 05-06 session is anon9's first one it can
 # rebuild, blended as anon9. The incremental table, which still holds the 05-01 session (widget
 # sessions are kept beyond their raw events), must agree without rebuilding the 05-06 session.
+#
+# Behavior events carry their own retention_days, so a prune can take some events of a session
+# and leave the rest: u7's 05-02 session (09:00, 09:10, 09:30, 09:55; outside the look-back
+# window of the build after the prune) loses its first and third events (kept 5 days), and what
+# is left is two sessions (a 45-minute gap), as a full refresh sessionizes it; u8's only event
+# (kept 5 days) goes with its session.
 AGE_OUT_RETENTION = {"retention_widget_raw_events_days": 7}
 AGE_OUT_FIRST, AGE_OUT_LATER = "2024-05-06 12:00:00", "2024-05-09 00:00:00"
 AGE_OUT_RAW: dict[str, list[dict]] = {
@@ -551,6 +557,13 @@ AGE_OUT_RAW: dict[str, list[dict]] = {
         batch(
             "wsB", "bot1", "2024-05-06T10:05:00Z", [wevent("e92", "widget_loaded", "2024-05-06T10:00:00Z")]
         ),
+    ],
+    "behavior/events/a1.jsonl": [
+        {**behavior("bh71", "u7", "2024-05-02T09:00:00Z"), "retention_days": 5},
+        behavior("bh72", "u7", "2024-05-02T09:10:00Z"),
+        {**behavior("bh73", "u7", "2024-05-02T09:30:00Z"), "retention_days": 5},
+        behavior("bh74", "u7", "2024-05-02T09:55:00Z"),
+        {**behavior("bh81", "u8", "2024-05-02T08:00:00Z"), "retention_days": 5},
     ],
     "widget/identifies/a1.jsonl": [
         {
@@ -605,3 +618,31 @@ def test_sessions_aging_out_restamp_blended_id_and_new_visitor(aged_out):
     assert sessions_of(aged_out["full_refresh"], "anon9") == [
         ("2024-05-06 10:00:00", "2024-05-06 10:00:00", 1, "anon9", True),
     ]
+
+
+def event_sessions_of(warehouse: Path, actor: str) -> list[tuple]:
+    return query(
+        warehouse,
+        "select event_id, session_started_at::varchar, session_id is not null "
+        f"from marts.fct_events where actor_id = '{actor}' order by occurred_at",
+    )
+
+
+def test_pruning_part_of_a_session_sessionizes_the_rest_again(aged_out):
+    assert [s[:3] for s in sessions_of(aged_out["before_prune"], "u7")] == [
+        ("2024-05-02 09:00:00", "2024-05-02 09:55:00", 4),
+    ]
+    assert sessions_of(aged_out["before_prune"], "u8") != []
+    for warehouse in (aged_out["incremental"], aged_out["full_refresh"]):
+        assert [s[:3] for s in sessions_of(warehouse, "u7")] == [
+            ("2024-05-02 09:10:00", "2024-05-02 09:10:00", 1),
+            ("2024-05-02 09:55:00", "2024-05-02 09:55:00", 1),
+        ]
+        assert event_sessions_of(warehouse, "u7") == [
+            ("bh72", "2024-05-02 09:10:00", True),
+            ("bh74", "2024-05-02 09:55:00", True),
+        ]
+        assert sessions_of(warehouse, "u8") == []
+    assert sessions_of(aged_out["incremental"], "u7") == sessions_of(aged_out["full_refresh"], "u7")
+    # the build re-sessionized the actors the prune recorded, and emptied the record
+    assert query(aged_out["incremental"], "select count(*) from raw._pruned_event_actors") == [(0,)]

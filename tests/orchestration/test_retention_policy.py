@@ -146,12 +146,24 @@ def test_incremental_model_loses_the_rows_pruned_from_raw(con: duckdb.DuckDBPyCo
     )
     con.execute("alter table marts.fct_events add column session_started_at timestamp")
     con.execute("alter table marts.fct_events add column session_id varchar")
+    con.execute("alter table marts.fct_events add column actor_id varchar")
+    con.execute("alter table marts.fct_events add column occurred_at timestamp")
+    con.execute("update marts.fct_events set actor_id = 'actor-' || event_id, occurred_at = received_at")
     dry = prune(con, as_of=AS_OF, dry_run=True)
     assert dry.rows("marts.fct_events") == 4  # counted after the raw deletes of the same run
     assert con.execute("select count(*) from marts.fct_events").fetchone()[0] == 7  # rolled back
     prune(con, as_of=AS_OF)
     left = {e for (e,) in con.execute("select event_id from marts.fct_events").fetchall()}
     assert left == {"b-recent", "ws-1-e0", "t-mid"}
+    # the actors of the pruned behavior events, for the next build to sessionize what is left of
+    # them (widget events are not recorded: widget sessions outlive their raw events)
+    recorded = con.execute(
+        "select source, actor_id, first_pruned_at::varchar from raw._pruned_event_actors order by actor_id"
+    ).fetchall()
+    assert recorded == [
+        ("behavior", "actor-b-ancient", "2026-11-19 12:00:00"),
+        ("behavior", "actor-b-soft-deleted", "2026-11-19 12:00:00"),
+    ]
 
 
 def test_ewh_prune_prints_counts(

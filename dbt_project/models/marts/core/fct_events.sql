@@ -18,6 +18,10 @@
 -- than the timeout before the first changed event — and its events from there on replace
 -- their previous rows (delete+insert on event_key).
 --
+-- The actors whose events `ewh prune` deleted (raw._pruned_event_actors, written by
+-- ingestion/retention.py) are touched too, from their first deleted event, so a session that
+-- lost its first event starts at its first retained one; the post-hook then empties that table.
+--
 -- Why one model of this length: the changed events, their actors' replace points and the
 -- re-sessionized rows must be computed against this table's state before the run, in the one
 -- statement dbt's delete+insert runs; intermediate models would be views over a table that the
@@ -31,11 +35,13 @@
         post_hook=[
             "{{ delete_where(this, \"source = 'widget' and received_at < \" ~ retention_cutoff('widget_raw_events')) }}",
             "{{ update_where(this, 'session_id', 'null', 'session_id is not null and session_started_at < ' ~ retention_cutoff('sessions')) }}",
+            "{{ clear_pruned_event_actors() }}",
         ],
     )
 }}
 
 {%- set timeout_minutes = var('session_timeout_minutes') %}
+{%- set pruned_event_actors = pruned_event_actors_relation() if is_incremental() else none %}
 
 {#-
     int_events_unioned is imported once per use: DuckDB materializes a CTE that is referenced
@@ -142,6 +148,12 @@ touched_actors as (
         select source, actor_id, occurred_at from changed_events
         union all
         select source, actor_id, occurred_at from previous_actors
+        {%- if pruned_event_actors is not none %}
+        union all
+        -- actors some of whose events a prune deleted (an event's own retention, a soft delete):
+        -- what is left of their sessions is sessionized again, as a full refresh would
+        select source, actor_id, first_pruned_at as occurred_at from {{ pruned_event_actors }}
+        {%- endif %}
     ) as touched_events
     group by source, actor_id
 
