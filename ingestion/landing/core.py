@@ -468,4 +468,8 @@ def _record_manifest(
                 loaded_at,
             )
         )
-    con.executemany(f"insert into {MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    if not rows:
+        return
+    # one insert of all the batch's rows (executemany is one statement per row)
+    placeholders = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
+    con.execute(f"insert into {MANIFEST_TABLE} values {placeholders}", [v for row in rows for v in row])

@@ -67,21 +67,24 @@ def probe(
     for index, raw in enumerate(files):
         try:
             reader = f"read_parquet({sql_str(str(raw.path))}, hive_partitioning = false)"
-            names = [n for n, _ in _columns(con, reader)]
+            described = _columns(con, reader)
+            names = [n for n, _ in described]
             if via_arrow or any(n.lower() == "file_row_number" for n in names):
                 source, names, line = _arrow_source(con, raw, index)
                 registered.append(source)
+                types = [dict(_columns(con, source))[f"__c{i}"] for i in range(len(names))]
             else:
+                # the same reader with the columns renamed by position: the same types, in order
+                types = [t for _, t in described]
                 aliases = ", ".join(f"__c{i}" for i in range(len(names)))
                 source = (
                     f"read_parquet({sql_str(str(raw.path))}, file_row_number = true, hive_partitioning = false)"
                     f" as __source({aliases}{', ' if aliases else ''}__row)"
                 )
                 line = "__row + 1"
-            types = dict(_columns(con, source))
         except _Unreadable as exc:
             unreadable[index] = str(exc)
             continue
-        columns = [(f"__c{i}", name, types[f"__c{i}"]) for i, name in enumerate(names)]
+        columns = [(f"__c{i}", name, types[i]) for i, name in enumerate(names)]
         sources.append(ParquetSource(index, source, columns, line))
     return sources, unreadable, registered
