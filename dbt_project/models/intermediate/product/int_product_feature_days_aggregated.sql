@@ -3,6 +3,10 @@
 -- feature is a `properties.feature_name` of a `feature_used` product event, or a behavior
 -- `tool_id` (any behavior event naming a tool); the two kinds are counted apart
 -- (feature_source) and added up where a score counts features.
+-- A table, not a view: several product models read it in one run, and DuckDB would inline a
+-- view into each of them, scanning every landed product, behavior and client-success row again.
+{{ config(materialized='table') }}
+
 with
 
 product_tracks as (

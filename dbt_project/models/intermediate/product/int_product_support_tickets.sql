@@ -2,6 +2,10 @@
 -- account it counts for: its user's account (int_product_users_resolved), else the account the
 -- call carries. Kept one row per ticket so that a window starting or ending inside a day counts
 -- exactly.
+-- A table, not a view: several product models read it in one run, and DuckDB would inline a
+-- view into each of them, scanning every landed product, behavior and client-success row again.
+{{ config(materialized='table') }}
+
 with
 
 product_tracks as (

@@ -2,6 +2,10 @@
 -- as_of: what the user did that day, when their first and last event of the day were (so a
 -- window that starts or ends inside the day counts exactly), and the one account the product
 -- marts attribute the user to (int_product_users_resolved).
+-- A table, not a view: several product models read it in one run, and DuckDB would inline a
+-- view into each of them, scanning every landed product, behavior and client-success row again.
+{{ config(materialized='table') }}
+
 with
 
 product_tracks as (

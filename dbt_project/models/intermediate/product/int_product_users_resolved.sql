@@ -4,6 +4,10 @@
 -- as_of, else the organization of their latest client-success event or task update, else the
 -- account of their latest product event (docs/metrics.md, "Which account a user belongs to").
 -- Nothing after as_of counts.
+-- A table, not a view: several product models read it in one run, and DuckDB would inline a
+-- view into each of them, scanning every landed product, behavior and client-success row again.
+{{ config(materialized='table') }}
+
 with
 
 product_tracks as (
