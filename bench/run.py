@@ -43,7 +43,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -66,6 +66,9 @@ INCREMENT_HISTORY_DAYS = (
 LATE_RATE = 0.02
 DUPLICATE_RATE = 0.005
 SEED = 42
+# One generator run holds its whole population in memory (~0.3 GB per million events), so more
+# than this many events are generated as several populations of this size (see generate_dumps).
+SHARD_EVENTS = 10_000_000
 GB = 1024**3
 MB = 1024**2
 
@@ -395,7 +398,7 @@ def land(raw: Path, warehouse: Path, as_of: datetime):
         return ingest(raw, con, as_of=as_of.replace(tzinfo=None))
 
 
-def copy_increment(gen_dir: Path, raw: Path, first_day: str) -> list[Path]:
+def copy_increment(gen_dir: Path, raw: Path, first_day: str, prefix: str = "increment-") -> list[Path]:
     """The increment run's files of arrival days >= first_day, into raw under new names."""
     copied = []
     for path in sorted(gen_dir.rglob("*")):
@@ -405,11 +408,57 @@ def copy_increment(gen_dir: Path, raw: Path, first_day: str) -> list[Path]:
         day = next((part[3:] for part in rel.parts if part.startswith("dt=")), None)
         if day is None or day < first_day:
             continue
-        dest = raw / rel.parent / f"increment-{path.name}"
+        dest = raw / rel.parent / f"{prefix}{path.name}"
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, dest)
         copied.append(dest)
     return copied
+
+
+def shard_count(events: int, shard_events: int = SHARD_EVENTS) -> int:
+    return max(1, -(-events // shard_events))
+
+
+def generate_dumps(config: GenerateConfig, shards: int) -> dict:
+    """Generate ``config.target_events`` into ``config.out_dir``; the report's counts.
+
+    One shard is one generator run, as ``ewh generate`` writes it. More shards are independent
+    populations of the same size and density (seeds SEED, SEED + 1, ...; the generator salts every
+    id with its seed, so no two populations share an account, user, session or message id), each
+    generated into a work folder and moved into ``out_dir`` as ``s<k>-<file>``: more tenants,
+    not denser ones, and one run's memory at a time.
+    """
+    if shards == 1:
+        return _report_counts([generate(config)])
+    reports = []
+    work = config.out_dir.parent / f"{config.out_dir.name}-shard"
+    for k in range(shards):
+        shutil.rmtree(work, ignore_errors=True)
+        shard = replace(
+            config, out_dir=work, seed=config.seed + k, target_events=round(config.target_events / shards)
+        )
+        reports.append(generate(shard))
+        print(f"[bench] shard {k + 1}/{shards}: {reports[-1].events:,} events", flush=True)
+        for path in sorted(p for p in work.rglob("*") if p.is_file()):
+            dest = config.out_dir / path.parent.relative_to(work) / f"s{k:02d}-{path.name}"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, dest)
+    shutil.rmtree(work, ignore_errors=True)
+    counts = _report_counts(reports)
+    counts["shards"] = shards
+    return counts
+
+
+def _report_counts(reports: list) -> dict:
+    counts: dict = {"events": 0, "widget_events": 0, "late_events": 0, "duplicates": 0, "bytes_written": 0}
+    per_stream: dict[str, int] = {}
+    for report in reports:
+        for key in counts:
+            counts[key] += getattr(report, key)
+        for stream, rows in report.rows_per_stream.items():
+            per_stream[stream] = per_stream.get(stream, 0) + rows
+    counts["rows_per_stream"] = per_stream
+    return counts
 
 
 def sessionize_pandas(wh_path: Path, results: dict, scratch: Path) -> int:
@@ -502,6 +551,12 @@ def main() -> None:
         help="run the pandas floor only up to this many events (default 20 M; it holds them all in memory)",
     )
     parser.add_argument(
+        "--shard-events",
+        type=int,
+        default=SHARD_EVENTS,
+        help=f"generate more events than this as several populations of this size (default {SHARD_EVENTS:,})",
+    )
+    parser.add_argument(
         "--dir",
         type=Path,
         default=Path(os.environ.get("EWH_BENCH_DIR", "/tmp/ewh-bench")),
@@ -524,6 +579,7 @@ def main() -> None:
         "machine": machine_facts(),
         "config": {
             "target_events": args.events,
+            "shard_events": args.shard_events,
             "jsonl_events": jsonl_events,
             "days": args.days,
             "end": as_of,
@@ -540,20 +596,10 @@ def main() -> None:
     # 1. generate
     base = GenerateConfig(out_dir=raw, days=args.days, end=END, seed=SEED, fmt="parquet", target_events=args.events,
                           late_rate=LATE_RATE, duplicate_rate=DUPLICATE_RATE)  # fmt: skip
-    generated = timed("generate Parquet dumps", results, scratch, lambda: generate(base))
-    results["generated"] = {
-        k: v
-        for k, v in asdict(generated).items()
-        if k
-        in (
-            "events",
-            "widget_events",
-            "late_events",
-            "duplicates",
-            "rows_per_stream",
-            "bytes_written",
-        )  # fmt: skip
-    }
+    shards = shard_count(args.events, args.shard_events)
+    results["generated"] = timed(
+        "generate Parquet dumps", results, scratch, lambda: generate_dumps(base, shards)
+    )
     results["sizes"]["parquet_dumps_bytes"] = _tree_bytes(raw)
 
     # 2. land Parquet, and its floor
@@ -629,12 +675,21 @@ def main() -> None:
 
     # 6. the hourly increment
     inc_dir = scratch / "increment-gen"
-    increment = GenerateConfig(out_dir=inc_dir, days=INCREMENT_HISTORY_DAYS, end=END + INCREMENT, seed=SEED,
-                               fmt="parquet", target_events=round(args.events * INCREMENT_HISTORY_DAYS / args.days),
-                               late_rate=LATE_RATE, duplicate_rate=DUPLICATE_RATE)  # fmt: skip
-    timed("generate the next hour (not counted)", results, scratch, lambda: generate(increment))
-    copied = copy_increment(inc_dir, raw, END.strftime("%Y-%m-%d"))
-    shutil.rmtree(inc_dir)
+    copied: list[Path] = []
+
+    def next_hour() -> None:  # every population's next hour, at the density of its history
+        for k in range(shards):
+            shutil.rmtree(inc_dir, ignore_errors=True)
+            increment = GenerateConfig(out_dir=inc_dir, days=INCREMENT_HISTORY_DAYS, end=END + INCREMENT,
+                                       seed=SEED + k, fmt="parquet",
+                                       target_events=round(args.events * INCREMENT_HISTORY_DAYS / args.days / shards),
+                                       late_rate=LATE_RATE, duplicate_rate=DUPLICATE_RATE)  # fmt: skip
+            generate(increment)
+            prefix = "increment-" if shards == 1 else f"increment-s{k:02d}-"
+            copied.extend(copy_increment(inc_dir, raw, END.strftime("%Y-%m-%d"), prefix))
+        shutil.rmtree(inc_dir, ignore_errors=True)
+
+    timed("generate the next hour (not counted)", results, scratch, next_hour)
     landed_inc = timed(
         "land the next hour (ingest)", results, scratch, lambda: land(raw, warehouse, END + INCREMENT)
     )
@@ -841,6 +896,13 @@ def render_markdown(results: dict) -> str:
         f"{cfg['duplicate_rate']} ({gen.get('late_events', 0):,} late, {gen.get('duplicates', 0):,} duplicates); "
         f"dumps {sizes.get('parquet_dumps_bytes', 0) / GB:.3f} GB",
     ]
+    if gen.get("shards"):
+        lines.append(
+            f"- generated as {gen['shards']} populations of ~{cfg['target_events'] / gen['shards'] / 1e6:g} M events "
+            f"each (seeds {SEED} to {SEED + gen['shards'] - 1}; ids never shared): more tenants at the density of "
+            "one generator run, which holds its population in memory (`generate_dumps` in bench/run.py); the "
+            "hourly increment is every population's next hour"
+        )
     if "generated_jsonl" in results:
         lines.append(
             f"- JSONL: the same generator at {results['generated_jsonl']['events']:,} events, "
