@@ -9,8 +9,8 @@ must then hold the same rows in both (row for row, the run book-keeping columns
 Batch 2 holds what makes incremental sessionization hard, all hand-made:
 - a late widget event between two sessions of visitor anon1, less than 30 min from each: the
   two sessions merge into one (the second session row must disappear);
-- a late identify of anon1's earlier, anonymous session (5 days before the newest events, far
-  outside the 3-day look-back): its events get the user id and every anon1 session the
+- a late identify of anon1's earlier, anonymous session (5 days before the newest events; no
+  event-time look-back, ``incremental_lookback_days`` is 0): its events get the user id and every anon1 session the
   blended_user_id, the ones outside the window included;
 - the session payload of ws5, whose events landed in batch 1 without it: the events move
   from the fallback actor 'ws5' to visitor anon3;
@@ -18,11 +18,11 @@ Batch 2 holds what makes incremental sessionization hard, all hand-made:
   longer its new-visitor session);
 - late duplicate copies of a widget, a product, a behavior and a client_success event with
   other contents (ignored: the first landed copy wins, though only the copy is new);
-- a late product event inside an existing product session, outside the look-back window;
+- a late product event inside an existing product session, days before the newest events;
 - an identify_user giving behavior-only user u2 an account (its account-less events take it);
 - the reference rows of chatbots bot2 and bot3 (their events take the owner's account; bot3's
   events and session payload landed in batch 1, only its agent row is new);
-- new events on a later day (moves the look-back window past the early days).
+- new events on a later day.
 """
 
 from __future__ import annotations

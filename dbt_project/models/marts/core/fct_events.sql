@@ -12,11 +12,13 @@
 -- incremental run and in a full refresh.
 --
 -- Incremental (rules in models/marts/web/_web__models.yml): the events landed since the last
--- build, the event-time look-back window and the events whose inherited account changed are
--- "changed"; every actor they touch (and the actor a changed event had before) is
--- re-sessionized from its replace point — the start of its earliest built session that ends less
--- than the timeout before the first changed event — and its events from there on replace
--- their previous rows (delete+insert on event_key).
+-- build and the events whose inherited account changed are "changed" (plus, when
+-- var('incremental_lookback_days') is above 0, every event in that many days of event time
+-- before the latest: off by default, since every change to an event row moves its loaded_at,
+-- while a window re-sessionizes all its events on every run); every actor they touch (and the
+-- actor a changed event had before) is re-sessionized from its replace point — the start of its
+-- earliest built session that ends less than the timeout before the first changed event — and
+-- its events from there on replace their previous rows (delete+insert on event_key).
 --
 -- The actors whose events `ewh prune` deleted (raw._pruned_event_actors, written by
 -- ingestion/retention.py) are touched too, from their first deleted event, so a session that
@@ -118,7 +120,9 @@ changed_events as (
         occurred_at
     from changed_event_candidates
     where loaded_at > (select max_loaded_at from previous_build)
+       {%- if var('incremental_lookback_days') | int > 0 %}
        or occurred_at >= (select {{ minus_lookback('max_occurred_at') }} from previous_build)
+       {%- endif %}
        or (is_account_inherited and user_id in (select user_id from restamped_users))
 
 ),
