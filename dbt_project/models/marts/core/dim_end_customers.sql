@@ -38,25 +38,6 @@ latest_identifies as (
 
 ),
 
-sightings_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by end_customer_id
-            order by seen_at desc nulls last, seen_in, agent_id
-        ) as recency_rank
-    from end_customer_sightings
-
-),
-
-latest_sightings as (
-
-    select * from sightings_ranked
-    where recency_rank = 1
-
-),
-
 end_customer_activity as (
 
     select
@@ -70,6 +51,38 @@ end_customer_activity as (
         count(case when seen_in = 'widget_session' then 1 end) as widget_sessions_count
     from end_customer_sightings
     group by end_customer_id
+
+),
+
+last_sightings as (
+
+    -- the sightings at each end customer's latest seen_at (all of them when none has a time):
+    -- a join on the aggregate above instead of ranking every sighting of the history
+    select end_customer_sightings.*
+    from end_customer_sightings
+    inner join end_customer_activity
+        on end_customer_sightings.end_customer_id = end_customer_activity.end_customer_id
+        and end_customer_sightings.seen_at is not distinct from end_customer_activity.last_seen_at
+
+),
+
+last_sightings_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by end_customer_id
+            order by seen_in, agent_id
+        ) as tie_rank
+    from last_sightings
+
+),
+
+latest_sightings as (
+
+    -- the latest sighting: latest seen_at (nulls last), then seen_in, then agent_id
+    select * from last_sightings_ranked
+    where tie_rank = 1
 
 ),
 
