@@ -2,6 +2,11 @@
 -- ConversationInsight record), with message counts and response times recomputed from its
 -- messages, the agent's account and money in the reporting currency: the conversations every
 -- agent model reads (fct_conversations publishes them; intermediate models read this one).
+-- A table, not a view: fct_conversations, int_agent_periods_aggregated and two alert episode
+-- models read it in one run, and DuckDB would inline a view into each of them, deduplicating
+-- every landed conversation and ranking every message again.
+{{ config(materialized='table') }}
+
 with
 
 conversations as (
