@@ -383,6 +383,9 @@ def floor_load(db: Path, files: dict[str, list[str]], reader: str) -> int:
     con = duckdb.connect(str(db))
     rows = 0
     try:
+        # the limits landing runs under (ingestion/warehouse.py)
+        con.execute(f"set threads = {int(os.environ.get('EWH_DUCKDB_THREADS', '2'))}")
+        con.execute(f"set memory_limit = '{os.environ.get('EWH_DUCKDB_MEMORY_LIMIT', '8GB')}'")
         for table, paths in files.items():
             con.execute(
                 f'create table "{table}" as select * from {reader}({sql_list(paths)}, union_by_name = true)'

@@ -73,6 +73,24 @@ def raw_dir() -> Path:
     return _path_setting("EWH_RAW_DIR", DEFAULT_RAW_DIR)
 
 
+def duckdb_memory_limit() -> str:
+    """DuckDB's buffer-pool limit for every connection the project opens (``EWH_DUCKDB_MEMORY_LIMIT``,
+    default ``8GB``; the dbt profile reads the same variable). Beyond it DuckDB spills to disk."""
+    return os.environ.get("EWH_DUCKDB_MEMORY_LIMIT") or "8GB"
+
+
+def duckdb_threads() -> int:
+    """DuckDB's threads for every connection the project opens (``EWH_DUCKDB_THREADS``, default 2)."""
+    value = os.environ.get("EWH_DUCKDB_THREADS") or "2"
+    try:
+        threads = int(value)
+    except ValueError:
+        threads = 0
+    if threads < 1:
+        raise ConfigError(f"EWH_DUCKDB_THREADS={value!r} is not a positive whole number; set it to e.g. 2")
+    return threads
+
+
 def exports_dir() -> Path:
     """Where exports, extracts, reports and digests go (``EWH_EXPORTS_DIR``, default ``data/exports``)."""
     return _path_setting("EWH_EXPORTS_DIR", DEFAULT_EXPORTS_DIR)

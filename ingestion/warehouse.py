@@ -244,6 +244,7 @@ def _connect(
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     wait = config.lock_wait_seconds() if wait is None else wait
+    memory_limit, threads = config.duckdb_memory_limit(), config.duckdb_threads()
     deadline = time.monotonic() + wait
     told = False
     delay = 0.1
@@ -280,6 +281,17 @@ def _connect(
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, 2.0)
     con.execute("set TimeZone = 'UTC'")
+    # the dbt profile's limits: without them DuckDB takes 80 % of the machine's memory and
+    # every core, and landing 100 M events held 10.7 GB
+    try:
+        con.execute(f"set memory_limit = '{memory_limit.replace(chr(39), '')}'")
+    except duckdb.Error:
+        con.close()
+        raise config.ConfigError(
+            f"EWH_DUCKDB_MEMORY_LIMIT={memory_limit!r} is not a memory size DuckDB understands; "
+            "set it to e.g. 8GB"
+        ) from None
+    con.execute(f"set threads = {threads}")
     return con
 
 

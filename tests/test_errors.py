@@ -143,6 +143,23 @@ def test_warehouse_path_is_not_duckdb(tmp_path: Path) -> None:
     assert "is not a DuckDB database" in message
 
 
+def test_landing_keeps_to_the_duckdb_limits_of_the_profile(tmp_path: Path, monkeypatch) -> None:
+    from ingestion.warehouse import warehouse
+
+    monkeypatch.setenv("EWH_DUCKDB_MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("EWH_DUCKDB_THREADS", "1")
+    with warehouse(tmp_path / "w.duckdb") as con:
+        limit, threads = con.execute(
+            "select current_setting('memory_limit'), current_setting('threads')"
+        ).fetchone()
+    assert limit in ("1.0 GiB", "953.6 MiB") and threads == 1
+    env = {"EWH_WAREHOUSE": str(tmp_path / "w.duckdb"), "EWH_DUCKDB_MEMORY_LIMIT": "lots"}
+    message = one_line_error(run_ewh("ingest", empty_raw(tmp_path), env=env))
+    assert "EWH_DUCKDB_MEMORY_LIMIT='lots'" in message and "8GB" in message
+    env = {"EWH_WAREHOUSE": str(tmp_path / "w.duckdb"), "EWH_DUCKDB_THREADS": "0"}
+    assert "EWH_DUCKDB_THREADS='0'" in one_line_error(run_ewh("ingest", empty_raw(tmp_path), env=env))
+
+
 def test_summary_before_any_build(tmp_path: Path) -> None:
     message = one_line_error(run_ewh("summary", env={"EWH_SERVING": str(tmp_path / "none.duckdb")}))
     assert "does not exist yet" in message and "build" in message
