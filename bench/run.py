@@ -39,6 +39,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -280,9 +281,13 @@ def load_average() -> list[float]:
 def timed(label: str, results: dict, scratch: Path, fn: Callable[[], object]) -> object:
     print(f"[bench] {label} ...", flush=True)
     load_before = load_average()
+    failure = None
     with Monitor(scratch) as monitor:
         start = time.perf_counter()
-        value = fn()
+        try:
+            value = fn()
+        except BaseException as exc:  # recorded with its time so far, then raised again
+            failure, value = exc, None
         seconds = round(time.perf_counter() - start, 2)
     step = {
         "seconds": seconds,
@@ -291,11 +296,15 @@ def timed(label: str, results: dict, scratch: Path, fn: Callable[[], object]) ->
         "peak_scratch_gb": round(monitor.disk_peak / GB, 2),
         "load_average_before": load_before,
     }
+    if failure is not None:
+        step["failed"] = _one_line(failure)
     results["steps"][label] = step
     print(f"[bench] {label}: {seconds} s, peak RSS {max(step['peak_rss_self_mb'], step['peak_rss_subprocess_mb'])} MB",
           flush=True)  # fmt: skip
     # what is measured so far survives a run that fails or is stopped later
     (scratch / "partial-results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    if failure is not None:
+        raise failure
     return value
 
 
@@ -568,7 +577,17 @@ def main() -> None:
     parser.add_argument(
         "--out", type=Path, default=ROOT / "bench" / "results.md", help="results file (.md; .json beside it)"
     )
+    parser.add_argument(
+        "--render",
+        type=Path,
+        default=None,
+        help="only write --out again from this results JSON (e.g. a stopped run's partial-results.json)",
+    )
     args = parser.parse_args()
+    if args.render:
+        write_report(json.loads(args.render.read_text()), args.out)
+        print(args.out.read_text())
+        return
     jsonl_events = min(args.events, 10_000_000) if args.jsonl_events is None else args.jsonl_events
 
     scratch: Path = args.dir.resolve()
@@ -596,150 +615,181 @@ def main() -> None:
         "counts": {},
     }
 
-    # 1. generate
-    base = GenerateConfig(out_dir=raw, days=args.days, end=END, seed=SEED, fmt="parquet", target_events=args.events,
-                          late_rate=LATE_RATE, duplicate_rate=DUPLICATE_RATE)  # fmt: skip
-    shards = shard_count(args.events, args.shard_events)
-    results["generated"] = timed(
-        "generate Parquet dumps", results, scratch, lambda: generate_dumps(base, shards)
-    )
-    results["sizes"]["parquet_dumps_bytes"] = _tree_bytes(raw)
-
-    # 2. land Parquet, and its floor
-    warehouse = scratch / "warehouse" / "warehouse.duckdb"
-    landed = timed("land Parquet (ingest)", results, scratch, lambda: land(raw, warehouse, END))
-    results["steps"]["land Parquet (ingest)"]["rows_landed"] = landed.rows_landed
-    results["steps"]["land Parquet (ingest)"]["rows_quarantined"] = landed.rows_quarantined
-    results["sizes"]["warehouse_after_landing_bytes"] = warehouse.stat().st_size
-    parquet_files = stream_files(raw, ".parquet")
-    floor_db = scratch / "floors" / "parquet_floor.duckdb"
-    floor_db.parent.mkdir(parents=True, exist_ok=True)
-    floor_rows = timed("floor: create table as select * from read_parquet", results, scratch,
-                       lambda: floor_load(floor_db, parquet_files, "read_parquet"))  # fmt: skip
-    results["steps"]["floor: create table as select * from read_parquet"]["rows"] = floor_rows
-    results["sizes"]["parquet_floor_db_bytes"] = floor_db.stat().st_size
-    floor_db.unlink()
-
-    # 3. JSONL landing and its floor (a separate warehouse; removed afterwards)
-    if jsonl_events:
-        raw_jsonl = scratch / "raw-jsonl"
-        jsonl_config = GenerateConfig(out_dir=raw_jsonl, days=args.days, end=END, seed=SEED, fmt="jsonl",
-                                      target_events=jsonl_events, late_rate=LATE_RATE,
-                                      duplicate_rate=DUPLICATE_RATE)  # fmt: skip
-        jsonl_report = timed("generate JSONL dumps", results, scratch, lambda: generate(jsonl_config))
-        results["generated_jsonl"] = {
-            "events": jsonl_report.events,
-            "bytes_written": jsonl_report.bytes_written,
-        }
-        jsonl_wh = scratch / "warehouse-jsonl" / "warehouse.duckdb"
-        landed_jsonl = timed("land JSONL (ingest)", results, scratch, lambda: land(raw_jsonl, jsonl_wh, END))
-        results["steps"]["land JSONL (ingest)"]["rows_landed"] = landed_jsonl.rows_landed
-        results["steps"]["land JSONL (ingest)"]["rows_quarantined"] = landed_jsonl.rows_quarantined
-        results["sizes"]["jsonl_dumps_bytes"] = _tree_bytes(raw_jsonl)
-        results["sizes"]["jsonl_warehouse_bytes"] = jsonl_wh.stat().st_size
-        shutil.rmtree(jsonl_wh.parent)
-        jsonl_floor_db = scratch / "floors" / "jsonl_floor.duckdb"
-        jsonl_rows = timed("floor: create table as select * from read_json", results, scratch,
-                           lambda: floor_load(jsonl_floor_db, stream_files(raw_jsonl, ".jsonl"), "read_json"))  # fmt: skip
-        results["steps"]["floor: create table as select * from read_json"]["rows"] = jsonl_rows
-        jsonl_floor_db.unlink()
-        shutil.rmtree(raw_jsonl)
-
-    # 4. full refresh of the whole graph
-    dbt_step("dbt build --full-refresh (whole graph)", results, scratch,
-             ["build", "--full-refresh", *NO_TESTS], warehouse, as_of)  # fmt: skip
-    results["sizes"]["warehouse_after_full_refresh_bytes"] = warehouse.stat().st_size
-
-    # 5. sessionization floors on the same input as fct_sessions
-    con = duckdb.connect(str(scratch / "floors" / "sessions_floor.duckdb"))
+    out: Path = args.out
+    signal.signal(signal.SIGTERM, _stop)
     try:
-        con.execute(f"set threads = {int(results['machine']['duckdb_threads'])}")
-        con.execute(f"set memory_limit = '{results['machine']['duckdb_memory_limit']}'")
-        con.execute("set preserve_insertion_order = false")
-        con.execute("set TimeZone = 'UTC'")
-        con.execute(f"attach '{warehouse}' as wh (read_only)")
-        timed("floor: hand-written DuckDB sessionization", results, scratch,
-              lambda: con.execute(HAND_WRITTEN_SESSIONIZATION))  # fmt: skip
-        counts = results["counts"]
-        counts["fct_events"] = con.execute("select count(*) from wh.marts.fct_events").fetchone()[0]
-        counts["fct_sessions_full"] = con.execute("select count(*) from wh.marts.fct_sessions").fetchone()[0]
-        counts["hand_written_sessions"] = con.execute("select count(*) from hand_sessions").fetchone()[0]
-        counts["sessions_in_fct_sessions_not_hand_written"] = con.execute(
-            "select count(*) from (select session_id from wh.marts.fct_sessions except select session_id from hand_sessions)"
-        ).fetchone()[0]
-        counts["events_by_source"] = dict(
-            con.execute("select source, count(*) from wh.marts.fct_events group by 1 order by 1").fetchall()
+        # 1. generate
+        base = GenerateConfig(out_dir=raw, days=args.days, end=END, seed=SEED, fmt="parquet", target_events=args.events,
+                              late_rate=LATE_RATE, duplicate_rate=DUPLICATE_RATE)  # fmt: skip
+        shards = shard_count(args.events, args.shard_events)
+        results["generated"] = timed(
+            "generate Parquet dumps", results, scratch, lambda: generate_dumps(base, shards)
         )
-    finally:
-        con.close()
-        (scratch / "floors" / "sessions_floor.duckdb").unlink(missing_ok=True)
-    if args.events <= args.pandas_max_events:
-        counts["pandas_sessions"] = sessionize_pandas(warehouse, results, scratch)
+        results["sizes"]["parquet_dumps_bytes"] = _tree_bytes(raw)
 
-    # 6. the hourly increment
-    inc_dir = scratch / "increment-gen"
-    copied: list[Path] = []
+        # 2. land Parquet, and its floor
+        warehouse = scratch / "warehouse" / "warehouse.duckdb"
+        landed = timed("land Parquet (ingest)", results, scratch, lambda: land(raw, warehouse, END))
+        results["steps"]["land Parquet (ingest)"]["rows_landed"] = landed.rows_landed
+        results["steps"]["land Parquet (ingest)"]["rows_quarantined"] = landed.rows_quarantined
+        results["sizes"]["warehouse_after_landing_bytes"] = warehouse.stat().st_size
+        parquet_files = stream_files(raw, ".parquet")
+        floor_db = scratch / "floors" / "parquet_floor.duckdb"
+        floor_db.parent.mkdir(parents=True, exist_ok=True)
+        floor_rows = timed("floor: create table as select * from read_parquet", results, scratch,
+                           lambda: floor_load(floor_db, parquet_files, "read_parquet"))  # fmt: skip
+        results["steps"]["floor: create table as select * from read_parquet"]["rows"] = floor_rows
+        results["sizes"]["parquet_floor_db_bytes"] = floor_db.stat().st_size
+        floor_db.unlink()
 
-    def next_hour() -> None:  # every population's next hour, at the density of its history
-        for k in range(shards):
+        # 3. JSONL landing and its floor (a separate warehouse; removed afterwards)
+        if jsonl_events:
+            raw_jsonl = scratch / "raw-jsonl"
+            jsonl_config = GenerateConfig(out_dir=raw_jsonl, days=args.days, end=END, seed=SEED, fmt="jsonl",
+                                          target_events=jsonl_events, late_rate=LATE_RATE,
+                                          duplicate_rate=DUPLICATE_RATE)  # fmt: skip
+            jsonl_report = timed("generate JSONL dumps", results, scratch, lambda: generate(jsonl_config))
+            results["generated_jsonl"] = {
+                "events": jsonl_report.events,
+                "bytes_written": jsonl_report.bytes_written,
+            }
+            jsonl_wh = scratch / "warehouse-jsonl" / "warehouse.duckdb"
+            landed_jsonl = timed(
+                "land JSONL (ingest)", results, scratch, lambda: land(raw_jsonl, jsonl_wh, END)
+            )
+            results["steps"]["land JSONL (ingest)"]["rows_landed"] = landed_jsonl.rows_landed
+            results["steps"]["land JSONL (ingest)"]["rows_quarantined"] = landed_jsonl.rows_quarantined
+            results["sizes"]["jsonl_dumps_bytes"] = _tree_bytes(raw_jsonl)
+            results["sizes"]["jsonl_warehouse_bytes"] = jsonl_wh.stat().st_size
+            shutil.rmtree(jsonl_wh.parent)
+            jsonl_floor_db = scratch / "floors" / "jsonl_floor.duckdb"
+            jsonl_rows = timed("floor: create table as select * from read_json", results, scratch,
+                               lambda: floor_load(jsonl_floor_db, stream_files(raw_jsonl, ".jsonl"), "read_json"))  # fmt: skip
+            results["steps"]["floor: create table as select * from read_json"]["rows"] = jsonl_rows
+            jsonl_floor_db.unlink()
+            shutil.rmtree(raw_jsonl)
+
+        # 4. full refresh of the whole graph
+        dbt_step("dbt build --full-refresh (whole graph)", results, scratch,
+                 ["build", "--full-refresh", *NO_TESTS], warehouse, as_of)  # fmt: skip
+        results["sizes"]["warehouse_after_full_refresh_bytes"] = warehouse.stat().st_size
+
+        # 5. sessionization floors on the same input as fct_sessions
+        con = duckdb.connect(str(scratch / "floors" / "sessions_floor.duckdb"))
+        try:
+            con.execute(f"set threads = {int(results['machine']['duckdb_threads'])}")
+            con.execute(f"set memory_limit = '{results['machine']['duckdb_memory_limit']}'")
+            con.execute("set preserve_insertion_order = false")
+            con.execute("set TimeZone = 'UTC'")
+            con.execute(f"attach '{warehouse}' as wh (read_only)")
+            timed("floor: hand-written DuckDB sessionization", results, scratch,
+                  lambda: con.execute(HAND_WRITTEN_SESSIONIZATION))  # fmt: skip
+            counts = results["counts"]
+            counts["fct_events"] = con.execute("select count(*) from wh.marts.fct_events").fetchone()[0]
+            counts["fct_sessions_full"] = con.execute(
+                "select count(*) from wh.marts.fct_sessions"
+            ).fetchone()[0]
+            counts["hand_written_sessions"] = con.execute("select count(*) from hand_sessions").fetchone()[0]
+            counts["sessions_in_fct_sessions_not_hand_written"] = con.execute(
+                "select count(*) from (select session_id from wh.marts.fct_sessions except select session_id from hand_sessions)"
+            ).fetchone()[0]
+            counts["events_by_source"] = dict(
+                con.execute(
+                    "select source, count(*) from wh.marts.fct_events group by 1 order by 1"
+                ).fetchall()
+            )
+        finally:
+            con.close()
+            (scratch / "floors" / "sessions_floor.duckdb").unlink(missing_ok=True)
+        if args.events <= args.pandas_max_events:
+            counts["pandas_sessions"] = sessionize_pandas(warehouse, results, scratch)
+
+        # 6. the hourly increment
+        inc_dir = scratch / "increment-gen"
+        copied: list[Path] = []
+
+        def next_hour() -> None:  # every population's next hour, at the density of its history
+            for k in range(shards):
+                shutil.rmtree(inc_dir, ignore_errors=True)
+                increment = GenerateConfig(out_dir=inc_dir, days=INCREMENT_HISTORY_DAYS, end=END + INCREMENT,
+                                           seed=SEED + k, fmt="parquet",
+                                           target_events=round(args.events * INCREMENT_HISTORY_DAYS / args.days / shards),
+                                           late_rate=LATE_RATE, duplicate_rate=DUPLICATE_RATE)  # fmt: skip
+                generate(increment)
+                prefix = "increment-" if shards == 1 else f"increment-s{k:02d}-"
+                copied.extend(copy_increment(inc_dir, raw, END.strftime("%Y-%m-%d"), prefix))
             shutil.rmtree(inc_dir, ignore_errors=True)
-            increment = GenerateConfig(out_dir=inc_dir, days=INCREMENT_HISTORY_DAYS, end=END + INCREMENT,
-                                       seed=SEED + k, fmt="parquet",
-                                       target_events=round(args.events * INCREMENT_HISTORY_DAYS / args.days / shards),
-                                       late_rate=LATE_RATE, duplicate_rate=DUPLICATE_RATE)  # fmt: skip
-            generate(increment)
-            prefix = "increment-" if shards == 1 else f"increment-s{k:02d}-"
-            copied.extend(copy_increment(inc_dir, raw, END.strftime("%Y-%m-%d"), prefix))
-        shutil.rmtree(inc_dir, ignore_errors=True)
 
-    timed("generate the next hour (not counted)", results, scratch, next_hour)
-    landed_inc = timed(
-        "land the next hour (ingest)", results, scratch, lambda: land(raw, warehouse, END + INCREMENT)
-    )
-    results["increment"] = {
-        "files": len(copied),
-        "bytes": sum(p.stat().st_size for p in copied),
-        "rows_landed": landed_inc.rows_landed,
-        "rows_quarantined": landed_inc.rows_quarantined,
-    }
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        results["increment"]["late_product_tracks"] = con.execute(
-            "select count(*) from raw.product__tracks where _file like '%increment-%' "
-            'and received_at - "timestamp" > interval 1 hour'
-        ).fetchone()[0]
-    except duckdb.Error as exc:  # best effort: the column names are the stream's
-        results["increment"]["late_product_tracks"] = f"not counted ({str(exc).splitlines()[0]})"
-    finally:
-        con.close()
-    dbt_step("dbt build (hourly increment, whole graph)", results, scratch,
-             ["build", *NO_TESTS], warehouse, as_of_increment)  # fmt: skip
+        timed("generate the next hour (not counted)", results, scratch, next_hour)
+        landed_inc = timed(
+            "land the next hour (ingest)", results, scratch, lambda: land(raw, warehouse, END + INCREMENT)
+        )
+        results["increment"] = {
+            "files": len(copied),
+            "bytes": sum(p.stat().st_size for p in copied),
+            "rows_landed": landed_inc.rows_landed,
+            "rows_quarantined": landed_inc.rows_quarantined,
+        }
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            results["increment"]["late_product_tracks"] = con.execute(
+                "select count(*) from raw.product__tracks where _file like '%increment-%' "
+                'and received_at - "timestamp" > interval 1 hour'
+            ).fetchone()[0]
+        except duckdb.Error as exc:  # best effort: the column names are the stream's
+            results["increment"]["late_product_tracks"] = f"not counted ({str(exc).splitlines()[0]})"
+        finally:
+            con.close()
+        dbt_step("dbt build (hourly increment, whole graph)", results, scratch,
+                 ["build", *NO_TESTS], warehouse, as_of_increment)  # fmt: skip
 
-    # 7. no-op
-    dbt_step(
-        "dbt build (no-op, nothing new)", results, scratch, ["build", *NO_TESTS], warehouse, as_of_increment
-    )
-    results["sizes"]["warehouse_final_bytes"] = warehouse.stat().st_size
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        results["counts"]["fct_events_final"] = con.execute(
-            "select count(*) from marts.fct_events"
-        ).fetchone()[0]
-        results["counts"]["fct_sessions_final"] = con.execute(
-            "select count(*) from marts.fct_sessions"
-        ).fetchone()[0]
-    finally:
-        con.close()
+        # 7. no-op
+        dbt_step(
+            "dbt build (no-op, nothing new)",
+            results,
+            scratch,
+            ["build", *NO_TESTS],
+            warehouse,
+            as_of_increment,
+        )
+        results["sizes"]["warehouse_final_bytes"] = warehouse.stat().st_size
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            results["counts"]["fct_events_final"] = con.execute(
+                "select count(*) from marts.fct_events"
+            ).fetchone()[0]
+            results["counts"]["fct_sessions_final"] = con.execute(
+                "select count(*) from marts.fct_sessions"
+            ).fetchone()[0]
+        finally:
+            con.close()
+    except BaseException as exc:  # a failed or stopped step: report what was measured, then stop
+        results["failed"] = {"error": _one_line(exc), "at": datetime.now(UTC).isoformat(timespec="seconds")}
+        results["sizes"]["scratch_at_failure_bytes"] = _tree_bytes(scratch)
+        write_report(results, out)
+        raise
     results["sizes"]["scratch_final_bytes"] = _tree_bytes(scratch)
     results["machine"]["load_average_at_end"] = load_average()
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    results["summary"] = summarize(results)
 
-    out: Path = args.out
+    write_report(results, out)
+    print(out.read_text())
+
+
+def write_report(results: dict, out: Path) -> None:
+    results["summary"] = summarize(results)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     out.write_text(render_markdown(results))
-    print(out.read_text())
+
+
+def _stop(signum, _frame) -> None:
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:500]
 
 
 # ------------------------------------------------------------------ the report
@@ -747,7 +797,7 @@ def main() -> None:
 
 def _s(results: dict, label: str) -> float | None:
     step = results["steps"].get(label)
-    return step["seconds"] if step else None
+    return step["seconds"] if step and not step.get("failed") else None
 
 
 def _model(results: dict, label: str, model: str) -> float | None:
@@ -867,6 +917,13 @@ def _fmt(value, unit: str) -> str:
     return f"{value:,}"
 
 
+def _failed_step(results: dict) -> str:
+    for label, step in results["steps"].items():
+        if step.get("failed"):
+            return f'Step "{label}" stopped after {step["seconds"]:,.0f} s'
+    return "It stopped between steps"
+
+
 def render_markdown(results: dict) -> str:
     m = results["machine"]
     cfg = results["config"]
@@ -876,14 +933,25 @@ def render_markdown(results: dict) -> str:
     lines = [
         f"# Benchmark: the whole graph on ~{cfg['target_events'] / 1e6:g} M events",
         "",
-        f"Run {results['started_at']} – {results['finished_at']} by `bench/run.py` "
-        f"(`--events {cfg['target_events']}`). Wall-clock seconds, measured once, never asserted in tests.",
+        f"Run {results['started_at']} – {results.get('finished_at') or results.get('failed', {}).get('at', '?')} "
+        f"by `bench/run.py` (`--events {cfg['target_events']}`). Wall-clock seconds, measured once, never "
+        "asserted in tests.",
         "",
         "**Noise.** The machine has 2 cores shared with other engineers' builds: load average "
-        f"(1, 5, 15 min) {m.get('load_average_at_start')} at the start and {m.get('load_average_at_end')} at the end "
+        f"(1, 5, 15 min) {m.get('load_average_at_start')} at the start and {m.get('load_average_at_end') or '–'} at the end "
         "(each step's load at its start is in the step table). Absolute times are inflated and "
         "noisy; the ratios compare steps measured in this one run under about the same load.",
         "",
+        *(
+            [
+                f"**The run did not finish.** {_failed_step(results)}: `{results['failed']['error']}`. "
+                "Everything below was measured before that; a failed step's time is a lower bound and "
+                "is left out of the ratios.",
+                "",
+            ]
+            if results.get("failed")
+            else []
+        ),
         "## Machine",
         "",
         f"- CPU: {m.get('cpu_model', '?')}, {m.get('cpu_count')} cores visible; memory {m.get('memory_gb', '?')} GB",
@@ -913,21 +981,27 @@ def render_markdown(results: dict) -> str:
             f"({sizes.get('jsonl_warehouse_bytes', 0) / GB:.3f} GB) and removed"
         )
     inc = results.get("increment", {})
+    lines += (
+        []
+        if "fct_events" not in c
+        else [
+            f"- hourly increment ({cfg['increment']}): a generator run ending one hour later "
+            "(3 days of history, the same density); the files of its new arrival day — every stream's "
+            f"records that arrive in that hour — copied into the raw root: {inc.get('files', 0)} files, "
+            f"{inc.get('bytes', 0) / MB:.1f} MB, {inc.get('rows_landed', 0):,} rows landed, of them "
+            f"{inc.get('late_product_tracks', '?')} product tracks that occurred more than an hour before they arrived (late)",
+            f"- fct_events rows after the full refresh: {c.get('fct_events', 0):,} ({c.get('events_by_source')}); "
+            f"fct_sessions: {c.get('fct_sessions_full', 0):,}; hand-written query: {c.get('hand_written_sessions', 0):,} "
+            f"sessions ({c.get('sessions_in_fct_sessions_not_hand_written', '?')} session ids of fct_sessions not among "
+            f"them); pandas: {c.get('pandas_sessions', 'not run'):,} sessions"
+            if isinstance(c.get("pandas_sessions"), int)
+            else f"- fct_events rows after the full refresh: {c.get('fct_events', 0):,}; fct_sessions: "
+            f"{c.get('fct_sessions_full', 0):,}; hand-written query: {c.get('hand_written_sessions', 0):,}; pandas: not run",
+            f"- after the increment: fct_events {c.get('fct_events_final', 0):,} rows, fct_sessions "
+            f"{c.get('fct_sessions_final', 0):,}",
+        ]
+    )
     lines += [
-        f"- hourly increment ({cfg['increment']}): a generator run ending one hour later "
-        "(3 days of history, the same density); the files of its new arrival day — every stream's "
-        f"records that arrive in that hour — copied into the raw root: {inc.get('files', 0)} files, "
-        f"{inc.get('bytes', 0) / MB:.1f} MB, {inc.get('rows_landed', 0):,} rows landed, of them "
-        f"{inc.get('late_product_tracks', '?')} product tracks that occurred more than an hour before they arrived (late)",
-        f"- fct_events rows after the full refresh: {c.get('fct_events', 0):,} ({c.get('events_by_source')}); "
-        f"fct_sessions: {c.get('fct_sessions_full', 0):,}; hand-written query: {c.get('hand_written_sessions', 0):,} "
-        f"sessions ({c.get('sessions_in_fct_sessions_not_hand_written', '?')} session ids of fct_sessions not among "
-        f"them); pandas: {c.get('pandas_sessions', 'not run'):,} sessions"
-        if isinstance(c.get("pandas_sessions"), int)
-        else f"- fct_events rows after the full refresh: {c.get('fct_events', 0):,}; fct_sessions: "
-        f"{c.get('fct_sessions_full', 0):,}; hand-written query: {c.get('hand_written_sessions', 0):,}; pandas: not run",
-        f"- after the increment: fct_events {c.get('fct_events_final', 0):,} rows, fct_sessions "
-        f"{c.get('fct_sessions_final', 0):,}",
         "",
         "## Targets",
         "",
@@ -952,7 +1026,8 @@ def render_markdown(results: dict) -> str:
     ]
     for label, s in results["steps"].items():
         lines.append(
-            f"| {label} | {s['seconds']:,.2f} | {s['peak_rss_self_mb']:,} | {s['peak_rss_subprocess_mb']:,} | "
+            f"| {label}{' (**stopped**)' if s.get('failed') else ''} | {s['seconds']:,.2f} | "
+            f"{s['peak_rss_self_mb']:,} | {s['peak_rss_subprocess_mb']:,} | "
             f"{s['peak_scratch_gb']:.2f} | {s['load_average_before']} |"
         )
     lines += [
@@ -963,7 +1038,7 @@ def render_markdown(results: dict) -> str:
     ]
     for label in (FULL, HOURLY, NOOP):
         s = results["steps"].get(label)
-        if not s:
+        if not s or "model_seconds" not in s:
             continue
         top = list(s["model_seconds"].items())
         total = sum(v for _, v in top)

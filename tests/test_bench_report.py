@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,3 +99,29 @@ def test_markdown_has_a_verdict_per_target():
     assert text.count("**no**") == sum(r["met"] is False for r in results["summary"])
     assert text.count("**yes**") == sum(r["met"] is True for r in results["summary"])
     assert "load average" in text
+
+
+def test_a_stopped_run_reports_what_was_measured_and_leaves_the_stopped_step_out(tmp_path: Path):
+    bench = _bench()
+    results = _results(bench, 100_000_000)
+    for label in (bench.HOURLY, bench.NOOP, "land the next hour (ingest)"):
+        del results["steps"][label]
+    del results["finished_at"]
+    results["steps"][bench.FULL] = _step(1500.0, failed="KeyboardInterrupt: stopped by signal 15")
+    results["failed"] = {"error": "KeyboardInterrupt: stopped by signal 15", "at": "t"}
+    bench.write_report(results, tmp_path / "r.md")
+    text = (tmp_path / "r.md").read_text()
+    assert (
+        'The run did not finish.** Step "dbt build --full-refresh (whole graph)" stopped after 1,500 s'
+        in text
+    )
+    assert "| dbt build --full-refresh (whole graph) (**stopped**) | 1,500.00 |" in text
+    rows = {r["name"]: r for r in results["summary"]}
+    # a stopped step's time is a lower bound: no ratio is taken against it
+    assert rows["no-op run vs full refresh"]["ratio"] is None
+    assert "land + full build" not in rows
+    assert rows["land Parquet (ingest)"]["ratio"] == 3.0
+    # and the file renders again from its JSON
+    again = tmp_path / "again.md"
+    bench.write_report(json.loads((tmp_path / "r.json").read_text()), again)
+    assert again.read_text() == text
