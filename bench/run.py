@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
+from ingestion import config  # noqa: E402
 from ingestion.dbt_runner import run_dbt  # noqa: E402
 from ingestion.generate import GenerateConfig, generate  # noqa: E402
 from ingestion.landing import ingest  # noqa: E402
@@ -314,8 +315,8 @@ def machine_facts() -> dict:
         "python": platform.python_version(),
         "cpu_count": os.cpu_count(),
         "duckdb": duckdb.__version__,
-        "duckdb_threads": os.environ.get("EWH_DUCKDB_THREADS", "2"),
-        "duckdb_memory_limit": os.environ.get("EWH_DUCKDB_MEMORY_LIMIT", "8GB"),
+        "duckdb_threads": str(config.duckdb_threads()),
+        "duckdb_memory_limit": config.duckdb_memory_limit(),
     }
     try:
         from importlib.metadata import version
@@ -393,8 +394,8 @@ def floor_load(db: Path, files: dict[str, list[str]], reader: str) -> int:
     rows = 0
     try:
         # the limits landing runs under (ingestion/warehouse.py)
-        con.execute(f"set threads = {int(os.environ.get('EWH_DUCKDB_THREADS', '2'))}")
-        con.execute(f"set memory_limit = '{os.environ.get('EWH_DUCKDB_MEMORY_LIMIT', '8GB')}'")
+        con.execute(f"set threads = {config.duckdb_threads()}")
+        con.execute(f"set memory_limit = '{config.duckdb_memory_limit()}'")
         for table, paths in files.items():
             con.execute(
                 f'create table "{table}" as select * from {reader}({sql_list(paths)}, union_by_name = true)'

@@ -284,7 +284,7 @@ def _connect(
     # the dbt profile's limits: without them DuckDB takes 80 % of the machine's memory and
     # every core, and landing 100 M events held 10.7 GB
     try:
-        con.execute(f"set memory_limit = '{memory_limit.replace(chr(39), '')}'")
+        con.execute("set memory_limit = ?", [memory_limit])
     except duckdb.Error:
         con.close()
         raise config.ConfigError(

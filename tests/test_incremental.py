@@ -10,8 +10,8 @@ Batch 2 holds what makes incremental sessionization hard, all hand-made:
 - a late widget event between two sessions of visitor anon1, less than 30 min from each: the
   two sessions merge into one (the second session row must disappear);
 - a late identify of anon1's earlier, anonymous session (5 days before the newest events; no
-  event-time look-back, ``incremental_lookback_days`` is 0): its events get the user id and every anon1 session the
-  blended_user_id, the ones outside the window included;
+  event-time look-back, ``incremental_lookback_days`` is 0): its events get the user id and
+  every anon1 session the blended_user_id, the earlier ones included;
 - the session payload of ws5, whose events landed in batch 1 without it: the events move
   from the fallback actor 'ws5' to visitor anon3;
 - a late event of visitor anon2 a day before its first session (its old first session is no
