@@ -1,20 +1,14 @@
 with
 
-event_copies as (
+first_landed_copies as (
 
-    select * from {{ ref('base_widget__event_copies') }}
-
-),
-
-copies_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by event_id
-            order by _loaded_at, _file, _line, event_index
-        ) as landed_copy_number
-    from event_copies
+    -- the first landed copy of each event_id: earliest batch landing, then file, line and
+    -- position in the batch (macros/staging/first_landed_copies.sql)
+    {{ first_copies(
+        ref('base_widget__event_copies'),
+        'event_id',
+        ['_loaded_at', '_file', '_line', 'event_index'],
+    ) }}
 
 ),
 
@@ -38,8 +32,7 @@ final as (
         _file,
         _line,
         _loaded_at
-    from copies_ranked
-    where landed_copy_number = 1
+    from first_landed_copies
 
 )
 
