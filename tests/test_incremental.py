@@ -1,4 +1,4 @@
-"""Incremental builds equal a full refresh for the event and web/widget models.
+"""Incremental builds equal a full refresh for the event, web/widget and conversation models.
 
 Warehouse A is built empty, lands batch 1 and builds (incremental tables already exist, so
 this is an incremental run), lands batch 2 and builds incrementally.
@@ -22,6 +22,8 @@ Batch 2 holds what makes incremental sessionization hard, all hand-made:
 - an identify_user giving behavior-only user u2 an account (its account-less events take it);
 - the reference rows of chatbots bot2 and bot3 (their events take the owner's account; bot3's
   events and session payload landed in batch 1, only its agent row is new);
+- a later copy of conversation cv1 with other messages (ignored), and a new conversation
+  repeating one of cv1's message ids (that message stays cv1's);
 - new events on a later day.
 """
 
@@ -48,6 +50,7 @@ SELECT = [
     "+widget_devices",
     "+dim_agents",
     "+dim_end_customers",
+    "+int_conversations_enriched",
     "--indirect-selection",
     "cautious",
 ]
@@ -58,6 +61,8 @@ NO_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
 # Incremental tables (and tables built from them) compared between the two warehouses, with the columns left out: when a
 # raw row was landed (loaded_at) and when a dbt run wrote a row differ between two warehouses.
 COMPARED = {
+    "staging.stg_conversations__messages": ("_loaded_at",),
+    "intermediate.int_conversation_messages_summarized": ("loaded_at",),
     "intermediate.int_events_unioned": ("loaded_at",),
     "intermediate.int_user_agents_parsed": ("parsed_at",),
     "marts.fct_events": ("loaded_at", "processed_at"),
@@ -69,6 +74,7 @@ COMPARED = {
     # tables rebuilt every run, but from int_events_unioned's incremental rows
     "marts.dim_agents": (),
     "marts.dim_end_customers": (),
+    "intermediate.int_conversations_enriched": (),
 }
 
 CHROME = (
@@ -133,6 +139,25 @@ def track(message_id: str, event: str, at: str, **extra: object) -> dict:
         "properties": {"utc_time": at, "page_path": "/dashboard", **extra.pop("properties", {})},
         "context": {"session_id": "ps1", "user_agent": CHROME, "screen_resolution": "1920x1080"},
         **extra,
+    }
+
+
+def conversation(
+    conversation_id: str, agent_id: str, start: str, messages: list[tuple[str, str, str]]
+) -> dict:
+    """A conversation record; messages are (message_id, sender, sent_at)."""
+    return {
+        "conversationId": conversation_id,
+        "agentId": agent_id,
+        "customerId": "anon1",
+        "platform": "web",
+        "sessionId": "ws1",
+        "startTime": start,
+        "endTime": None,
+        "messages": [
+            {"message_id": message_id, "sender": sender, "sent_at": sent_at, "chars": 10}
+            for message_id, sender, sent_at in messages
+        ],
     }
 
 
@@ -225,6 +250,20 @@ BATCH_1: dict[str, list[dict]] = {
     ],
     "reference/agents/b1.jsonl": [
         {"agent_id": "bot1", "account_id": "a1", "name": "Helper", "created_at": "2024-01-01T00:00:00Z"},
+    ],
+    "conversations/conversations/b1.jsonl": [
+        conversation(
+            "cv1",
+            "bot1",
+            "2024-05-01T09:00:00Z",
+            [
+                ("m1", "customer", "2024-05-01T09:00:00Z"),
+                ("m2", "agent", "2024-05-01T09:00:05Z"),
+                ("m3", "customer", "2024-05-01T09:01:00Z"),
+            ],
+        ),
+        # bot2's agent row lands in batch 2
+        conversation("cv2", "bot2", "2024-05-03T08:00:00Z", [("m4", "customer", "2024-05-03T08:00:00Z")]),
     ],
     "product/tracks/b1.jsonl": [
         track("p1", "page_viewed", "2024-05-01T10:00:00Z"),
@@ -325,6 +364,17 @@ BATCH_2: dict[str, list[dict]] = {
             "session_id": "c1",
             "created_at": "2024-05-02T09:30:00Z",
         },
+    ],
+    "conversations/conversations/b2.jsonl": [
+        # a later copy of cv1 with other messages: ignored (the first landed copy wins)
+        conversation("cv1", "bot1", "2024-05-01T09:00:00Z", [("m9", "agent", "2024-05-01T09:00:01Z")]),
+        # a new conversation repeating message m1 of cv1 (landed earlier): that copy is ignored
+        conversation(
+            "cv3",
+            "bot1",
+            "2024-05-08T10:00:00Z",
+            [("m1", "customer", "2024-05-08T10:00:00Z"), ("m5", "agent", "2024-05-08T10:00:03Z")],
+        ),
     ],
     "product/users/b2.jsonl": [
         {
@@ -511,6 +561,22 @@ def test_later_copies_across_batches_are_ignored(warehouses):
     ]
     assert query(warehouses["incremental"], sql) == expected
     assert query(warehouses["full_refresh"], sql) == expected
+
+
+def test_conversation_messages_keep_their_first_landed_copies(warehouses):
+    rows = query(
+        warehouses["incremental"],
+        "select conversation_id, message_count, customer_message_count, agent_message_count, "
+        "responses_measured_count, unanswered_customer_messages_count, first_response_time_ms "
+        "from intermediate.int_conversation_messages_summarized order by conversation_id",
+    )
+    assert rows == [
+        # m1 answered by m2 5 s later, m3 unanswered; the later copy of cv1 changes nothing
+        ("cv1", 3, 2, 1, 1, 1, 5000),
+        ("cv2", 1, 1, 0, 0, 1, None),
+        # m1 is cv1's: cv3 keeps only m5
+        ("cv3", 1, 0, 1, 0, 0, None),
+    ]
 
 
 def test_daily_stats_follow_the_late_data(warehouses):

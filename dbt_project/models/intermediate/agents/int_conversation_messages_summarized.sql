@@ -1,10 +1,40 @@
 -- Per conversation: message counts and response times recomputed from its messages.
 -- A response time runs from a customer message to the next agent or human message.
+--
+-- Incremental: a conversation's messages all come with its earliest landed copy, so they
+-- land together and never change afterwards. A run summarizes the conversations whose
+-- messages landed since the table's latest loaded_at (all of their messages; a literal read
+-- at compile time) and replaces them by conversation_id.
+{%- if is_incremental() %}
+    {%- set built_until = watermark_literal(this, 'loaded_at') %}
+{%- endif %}
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='conversation_id',
+        on_schema_change='append_new_columns',
+    )
+}}
+
 with
+
+all_messages as (
+
+    select * from {{ ref('stg_conversations__messages') }}
+
+),
 
 messages as (
 
-    select * from {{ ref('stg_conversations__messages') }}
+    select * from all_messages
+    {%- if is_incremental() %}
+    where conversation_id in (
+        select conversation_id from all_messages
+        where _loaded_at > {{ built_until }}
+    )
+    {%- endif %}
 
 ),
 
@@ -73,7 +103,8 @@ message_counts as (
         count(case when sender = 'agent' then 1 end) as agent_message_count,
         count(case when sender = 'human' then 1 end) as human_message_count,
         min(sent_at) as first_message_at,
-        max(sent_at) as last_message_at
+        max(sent_at) as last_message_at,
+        max(_loaded_at) as loaded_at
     from messages
     group by conversation_id
 
@@ -93,7 +124,8 @@ final as (
         response_stats.response_time_max_ms,
         first_responses.first_response_time_ms,
         message_counts.first_message_at,
-        message_counts.last_message_at
+        message_counts.last_message_at,
+        message_counts.loaded_at
     from message_counts
     left join response_stats
         on message_counts.conversation_id = response_stats.conversation_id

@@ -1,9 +1,39 @@
+-- The messages[] of every conversation, one row per message_id.
+--
+-- Incremental, a table (the other staging models are views): unnesting, parsing and ranking
+-- every landed message on every run is most of what the agent models cost. A run parses only
+-- the conversations landed since the table's latest _loaded_at (read at compile time and
+-- written in as a literal, which the conversation dedupe's scan of the raw table skips row
+-- groups with) and keeps their messages whose message_id is not built yet: the earliest
+-- landed copy of a message wins, and any copy landed earlier is already in the table.
+{%- if is_incremental() %}
+    {%- set built_until = watermark_literal(this, '_loaded_at') %}
+{%- endif %}
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='message_id',
+        on_schema_change='append_new_columns',
+    )
+}}
+
 with
 
 first_landed_conversations as (
 
     -- the same conversation dedupe as stg_conversations__conversations
     {{ first_landed_copies(source('conversations', 'conversations'), ['conversationId']) }}
+
+),
+
+conversations_to_parse as (
+
+    select * from first_landed_conversations
+    {%- if is_incremental() %}
+    where _loaded_at > {{ built_until }}
+    {%- endif %}
 
 ),
 
@@ -15,7 +45,7 @@ conversation_message_lists as (
         _file,
         _line,
         _loaded_at
-    from first_landed_conversations
+    from conversations_to_parse
 
 ),
 
@@ -74,6 +104,13 @@ final as (
         _loaded_at
     from messages_ranked
     where landed_copy_number = 1
+    {%- if is_incremental() %}
+      and not exists (
+          select 1
+          from {{ this }} as built
+          where built.message_id is not distinct from messages_ranked.message_id
+      )
+    {%- endif %}
 
 )
 
