@@ -109,7 +109,9 @@ def widget_fixture(raw: Path, suffix: str = "") -> None:
                 "platform": "whatsapp",
                 "startTime": "2026-11-02T09:00:00Z",
                 "endTime": "2026-11-02T09:10:00Z",
-                "messages": [],
+                "messages": [
+                    {"message_id": f"cm1{suffix}", "sender": "customer", "sent_at": "2026-11-02T09:00:00Z"}
+                ],
             },
             {
                 "conversationId": f"conv2{suffix}",
@@ -118,7 +120,9 @@ def widget_fixture(raw: Path, suffix: str = "") -> None:
                 "platform": "sms",
                 "startTime": "2026-11-02T09:00:00Z",
                 "endTime": "2026-11-02T09:10:00Z",
-                "messages": [],
+                "messages": [
+                    {"message_id": f"cm2{suffix}", "sender": "customer", "sent_at": "2026-11-02T09:00:00Z"}
+                ],
             },
         ],
     )
@@ -130,6 +134,8 @@ CORE_BUILD = (
     "build",
     "--select",
     "+path:models/marts/core",
+    # the conversation messages: incremental tables, erased by the conversation's customer
+    "+int_conversation_messages_summarized",
     "--indirect-selection",
     "cautious",
     "--exclude-resource-type",
@@ -180,6 +186,11 @@ def test_forget_end_customer_everywhere_and_it_stays_forgotten(built, dbt_build)
             assert not ids_in(con, f"select {column} from {table}") & {"cust1", "v1"}
         assert not ids_in(con, "select end_customer_id from marts.dim_end_customers") & {"cust1", "v1"}
         assert "cust2" in ids_in(con, "select end_customer_id from marts.dim_end_customers")
+        for table in (
+            "staging.stg_conversations__messages",
+            "intermediate.int_conversation_messages_summarized",
+        ):
+            assert ids_in(con, f"select conversation_id from {table}") == {"conv2"}, table
         # the tombstones hold the digests of the ids, not the ids
         assert ids_in(con, "select erased_id_sha256 from raw._tombstones") == {
             sha256_hex(i) for i in ("cust1", "v1", "ws1")

@@ -98,6 +98,8 @@ message_counts as (
 
     select
         conversation_id,
+        -- the conversation's customer (one per conversation): an erasure finds the row by it
+        max(end_customer_id) as end_customer_id,
         count(*) as message_count,
         count(case when sender = 'customer' then 1 end) as customer_message_count,
         count(case when sender = 'agent' then 1 end) as agent_message_count,
@@ -114,6 +116,7 @@ final as (
 
     select
         message_counts.conversation_id,
+        message_counts.end_customer_id,
         message_counts.message_count,
         message_counts.customer_message_count,
         message_counts.agent_message_count,

@@ -41,6 +41,7 @@ conversation_message_lists as (
 
     select
         conversationId as conversation_id,
+        customerId as end_customer_id,
         {{ json_array_elements('messages') }} as message_jsons,
         _file,
         _line,
@@ -54,6 +55,7 @@ conversation_messages as (
     -- one row per element of messages[]
     select
         conversation_id,
+        end_customer_id,
         {{ unnest_with_position('message_jsons', 'message_json', 'message_index') }},
         _file,
         _line,
@@ -67,6 +69,7 @@ parsed as (
     select
         {{ json_text('message_json', 'message_id') }} as message_id,
         conversation_id,
+        end_customer_id,
         message_index,
         {{ json_text('message_json', 'sender') }} as sender,
         {{ parse_utc_timestamp(json_text('message_json', 'sent_at')) }} as sent_at,
@@ -95,6 +98,7 @@ final as (
     select
         message_id,
         conversation_id,
+        end_customer_id,
         message_index,
         sender,
         sent_at,
