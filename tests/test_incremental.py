@@ -61,9 +61,12 @@ NO_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
 # Incremental tables (and tables built from them) compared between the two warehouses, with the columns left out: when a
 # raw row was landed (loaded_at) and when a dbt run wrote a row differ between two warehouses.
 COMPARED = {
+    "staging.stg_client_success__events": ("_loaded_at",),
+    "staging.stg_conversations__conversations": ("_loaded_at",),
     "staging.stg_conversations__messages": ("_loaded_at",),
     "intermediate.int_conversation_messages_summarized": ("loaded_at",),
     "intermediate.int_events_unioned": ("loaded_at",),
+    "intermediate.int_widget_visitor_events_aggregated": ("loaded_at",),
     "intermediate.int_user_agents_parsed": ("parsed_at",),
     "marts.fct_events": ("loaded_at", "processed_at"),
     "marts.fct_sessions": ("processed_at",),
@@ -563,6 +566,24 @@ def test_later_copies_across_batches_are_ignored(warehouses):
     assert query(warehouses["full_refresh"], sql) == expected
 
 
+def test_visitor_event_times_follow_late_events_and_payloads(warehouses):
+    rows = query(
+        warehouses["incremental"],
+        "select anonymous_id, first_seen_at::varchar, last_seen_at::varchar, latest_chatbot_id "
+        "from intermediate.int_widget_visitor_events_aggregated order by anonymous_id",
+    )
+    assert rows == [
+        # anon1 comes back on 05-08 (batch 2)
+        ("anon1", "2024-05-01 09:00:00", "2024-05-08 10:01:00", "bot1"),
+        # the late event of ws8, a day before anon2's first session
+        ("anon2", "2024-04-30 12:00:00", "2024-05-01 12:03:00", "bot1"),
+        # ws5's events (batch 1) get their visitor from the payload of batch 2
+        ("anon3", "2024-05-03 08:00:00", "2024-05-03 08:01:00", "bot2"),
+        ("anon4", "2024-05-04 08:00:00", "2024-05-04 08:00:00", "bot3"),
+        ("anon_bot", "2024-05-01 13:00:00", "2024-05-01 13:00:00", "bot1"),
+    ]
+
+
 def test_conversation_messages_keep_their_first_landed_copies(warehouses):
     rows = query(
         warehouses["incremental"],
@@ -684,6 +705,26 @@ def test_sessions_aging_out_restamp_blended_id_and_new_visitor(aged_out):
     assert sessions_of(aged_out["full_refresh"], "anon9") == [
         ("2024-05-06 10:00:00", "2024-05-06 10:00:00", 1, "anon9", True),
     ]
+
+
+@pytest.mark.parametrize(
+    "table", ["intermediate.int_widget_visitor_events_aggregated", "marts.dim_end_customers"]
+)
+def test_visitors_whose_events_age_out_are_aggregated_again(aged_out, table):
+    left_out = COMPARED[table]
+    assert table_rows(aged_out["incremental"], table, left_out) == table_rows(
+        aged_out["full_refresh"], table, left_out
+    )
+
+
+def test_visitor_event_times_after_a_prune(aged_out):
+    sql = (
+        "select first_seen_at::varchar, last_seen_at::varchar from "
+        "intermediate.int_widget_visitor_events_aggregated where anonymous_id = 'anon9'"
+    )
+    assert query(aged_out["before_prune"], sql) == [("2024-05-01 10:00:00", "2024-05-06 10:00:00")]
+    # e91 (received 05-01) is past the 7-day retention as of 05-09: only e92 is left
+    assert query(aged_out["incremental"], sql) == [("2024-05-06 10:00:00", "2024-05-06 10:00:00")]
 
 
 def event_sessions_of(warehouse: Path, actor: str) -> list[tuple]:

@@ -1,8 +1,32 @@
+-- Incremental: a run stages only the rows landed since the last build that have no earlier
+-- landed copy (doc stg_incremental_table, models/staging/_staging__docs.md).
+{%- if is_incremental() %}
+    {%- set built_until = watermark_literal(this, '_loaded_at') %}
+{%- endif %}
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='event_id',
+        on_schema_change='append_new_columns',
+    )
+}}
+
 with
 
 first_landed_events as (
 
     {{ first_landed_copies(source('client_success', 'events'), ['id']) }}
+
+),
+
+events_landed_since as (
+
+    select * from first_landed_events
+    {%- if is_incremental() %}
+    where _loaded_at > {{ built_until }}
+    {%- endif %}
 
 ),
 
@@ -22,7 +46,7 @@ final as (
         _file,
         _line,
         _loaded_at
-    from first_landed_events
+    from events_landed_since
 
 )
 

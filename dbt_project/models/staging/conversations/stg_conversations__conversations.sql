@@ -1,8 +1,32 @@
+-- Incremental: a run stages only the rows landed since the last build that have no earlier
+-- landed copy (doc stg_incremental_table, models/staging/_staging__docs.md).
+{%- if is_incremental() %}
+    {%- set built_until = watermark_literal(this, '_loaded_at') %}
+{%- endif %}
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='conversation_id',
+        on_schema_change='append_new_columns',
+    )
+}}
+
 with
 
 first_landed_conversations as (
 
     {{ first_landed_copies(source('conversations', 'conversations'), ['conversationId']) }}
+
+),
+
+conversations_landed_since as (
+
+    select * from first_landed_conversations
+    {%- if is_incremental() %}
+    where _loaded_at > {{ built_until }}
+    {%- endif %}
 
 ),
 
@@ -56,7 +80,7 @@ final as (
         _line,
         _loaded_at
 
-    from first_landed_conversations
+    from conversations_landed_since
 
 )
 
