@@ -252,6 +252,10 @@ def policies() -> tuple[Rule, ...]:
         ),
         keep("marts.widget_devices", policy="daily aggregates per chatbot: indefinitely, as daily stats"),
         keep(
+            "intermediate.int_widget_visitor_events_aggregated",
+            policy="visitor first / last seen times: aggregated again from the events left (the model)",
+        ),
+        keep(
             "intermediate.int_user_agents_parsed",
             policy="parsed user-agent strings, nothing personal: as long as an event has one (the model's post-hook)",
         ),

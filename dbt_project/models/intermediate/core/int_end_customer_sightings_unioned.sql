@@ -1,8 +1,9 @@
 -- Every place an end-customer id appears: conversations (customerId), widget visitors
 -- (anonymous_id of sessions and events) and identified widget users (identify user_id).
--- One row per appearance, with the agent and channel it was seen on. Widget events are read
--- from int_events_unioned (built, incremental, with each event's session visitor id) rather
--- than from the raw batches again.
+-- One row per appearance, with the agent and channel it was seen on; of a visitor's widget
+-- events only the earliest and the latest appearance (int_widget_visitor_events_aggregated,
+-- incremental), which is all dim_end_customers reads of them: the first and last time seen,
+-- and the chatbot of the latest.
 with
 
 conversations as (
@@ -17,10 +18,9 @@ widget_sessions as (
 
 ),
 
-widget_events as (
+widget_visitor_events as (
 
-    select * from {{ ref('int_events_unioned') }}
-    where source = 'widget'
+    select * from {{ ref('int_widget_visitor_events_aggregated') }}
 
 ),
 
@@ -58,17 +58,29 @@ session_visitor_sightings as (
 
 ),
 
-event_visitor_sightings as (
+first_event_visitor_sightings as (
 
     select
         anonymous_id as end_customer_id,
         'widget_anonymous' as id_type,
-        chatbot_id as agent_id,
+        latest_chatbot_id as agent_id,
         'web' as platform,
-        occurred_at as seen_at,
+        first_seen_at as seen_at,
         'widget_event' as seen_in
-    from widget_events
-    where anonymous_id is not null
+    from widget_visitor_events
+
+),
+
+latest_event_visitor_sightings as (
+
+    select
+        anonymous_id as end_customer_id,
+        'widget_anonymous' as id_type,
+        latest_chatbot_id as agent_id,
+        'web' as platform,
+        last_seen_at as seen_at,
+        'widget_event' as seen_in
+    from widget_visitor_events
 
 ),
 
@@ -94,7 +106,9 @@ final as (
     union all
     select * from session_visitor_sightings
     union all
-    select * from event_visitor_sightings
+    select * from first_event_visitor_sightings
+    union all
+    select * from latest_event_visitor_sightings
     union all
     select * from identify_sightings
 
