@@ -1,6 +1,6 @@
 -- The messages[] of every conversation, one row per message_id.
 --
--- Incremental, a table (the other staging models are views): unnesting, parsing and ranking
+-- Incremental, a table (most staging models are views): unnesting, parsing and ranking
 -- every landed message on every run is most of what the agent models cost. A run parses only
 -- the conversations landed since the table's latest _loaded_at (read at compile time and
 -- written in as a literal, which the conversation dedupe's scan of the raw table skips row
